@@ -1,0 +1,3 @@
+package io.migrationgatekeeper.policy;
+
+public record Warning(WarningCode code, String message) {}

@@ -1,0 +1,2 @@
+/** The libvirt hosts the gatekeeper knows: the configured inventory (connections and the migration gateway come later). */
+package io.migrationgatekeeper.libvirt;

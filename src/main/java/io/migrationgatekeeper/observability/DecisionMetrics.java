@@ -1,0 +1,88 @@
+package io.migrationgatekeeper.observability;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.migrationgatekeeper.policy.Decision;
+import io.migrationgatekeeper.policy.Enforcement;
+import io.migrationgatekeeper.policy.Evaluation;
+import io.migrationgatekeeper.policy.ReasonCode;
+import io.migrationgatekeeper.policy.Verdict;
+import io.migrationgatekeeper.policy.Violation;
+import java.time.Duration;
+import java.util.Locale;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code gatekeeper_decisions_total{kind,decision,enforcement}}: {@code decision} is the rule's own decision,
+ * so a {@code DENIED} under {@code enforcement="warn"} is a would-deny that was let through.
+ * {@code gatekeeper_violations_total{kind,reason}}: one per unsafe or blocked disk.
+ * {@code gatekeeper_evaluation_seconds{kind}}: parsing plus rule, as a histogram for percentiles.
+ */
+@Component
+public class DecisionMetrics {
+
+    /** What was decided; migration requests will be the second kind. */
+    public enum Kind {
+        PREFLIGHT;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final MeterRegistry registry;
+
+    DecisionMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        // Series that exist at zero make rate() and absent-series alerts behave from the first scrape.
+        for (Kind kind : Kind.values()) {
+            for (Decision decision : Decision.values()) {
+                for (Enforcement enforcement : Enforcement.values()) {
+                    decisions(kind, decision, enforcement);
+                }
+            }
+            for (ReasonCode reason : ReasonCode.values()) {
+                if (reason.verdict() != Verdict.SAFE) {
+                    violations(kind, reason);
+                }
+            }
+            timer(kind);
+        }
+    }
+
+    public void record(Kind kind, Evaluation evaluation, Duration elapsed) {
+        decisions(kind, evaluation.ruleDecision(), evaluation.enforcement()).increment();
+        for (Violation violation : evaluation.violations()) {
+            violations(kind, violation.reason()).increment();
+        }
+        timer(kind).record(elapsed);
+    }
+
+    private Counter decisions(Kind kind, Decision decision, Enforcement enforcement) {
+        return Counter.builder("gatekeeper.decisions")
+                .description("Migration safety decisions; decision is the rule's, enforcement says whether it held")
+                .tag("kind", kind.tag())
+                .tag("decision", decision.name())
+                .tag("enforcement", enforcement.value())
+                .register(registry);
+    }
+
+    private Counter violations(Kind kind, ReasonCode reason) {
+        return Counter.builder("gatekeeper.violations")
+                .description("Unsafe or blocked disks found, by reason code")
+                .tag("kind", kind.tag())
+                .tag("reason", reason.name())
+                .register(registry);
+    }
+
+    private Timer timer(Kind kind) {
+        return Timer.builder("gatekeeper.evaluation")
+                .description("Time to parse a domain XML and apply the rule")
+                .tag("kind", kind.tag())
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(1))
+                .register(registry);
+    }
+}

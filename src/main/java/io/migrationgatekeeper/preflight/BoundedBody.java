@@ -1,0 +1,50 @@
+package io.migrationgatekeeper.preflight;
+
+import io.migrationgatekeeper.problem.ApiException;
+import io.migrationgatekeeper.problem.ProblemType;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+/** Reads a request body up to a limit, refusing a declared or actual larger one without buffering it. */
+final class BoundedBody {
+
+    private BoundedBody() {}
+
+    static byte[] read(HttpServletRequest request, long limit) {
+        long declared = request.getContentLengthLong();
+        if (declared > limit) {
+            throw tooLarge(limit);
+        }
+        try (InputStream in = request.getInputStream()) {
+            byte[] buffer = new byte[(int) Math.min(declared >= 0 ? declared : 8192, limit) + 1];
+            int length = 0;
+            while (true) {
+                if (length == buffer.length) {
+                    if (length > limit) {
+                        throw tooLarge(limit);
+                    }
+                    buffer = Arrays.copyOf(buffer, (int) Math.min((long) buffer.length * 2, limit + 1));
+                }
+                int n = in.read(buffer, length, buffer.length - length);
+                if (n < 0) {
+                    break;
+                }
+                length += n;
+                if (length > limit) {
+                    throw tooLarge(limit);
+                }
+            }
+            return Arrays.copyOf(buffer, length);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the request body failed", e);
+        }
+    }
+
+    private static ApiException tooLarge(long limit) {
+        return new ApiException(ProblemType.BODY_TOO_LARGE, "the request body exceeds " + limit
+                + " bytes (gatekeeper.preflight.max-body-bytes)").with("limit", limit);
+    }
+}

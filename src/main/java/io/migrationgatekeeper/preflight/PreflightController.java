@@ -1,0 +1,167 @@
+package io.migrationgatekeeper.preflight;
+
+import io.migrationgatekeeper.policy.Decision;
+import io.migrationgatekeeper.policy.InvalidMigrationRequestException;
+import io.migrationgatekeeper.policy.MigrationRequest;
+import io.migrationgatekeeper.policy.StorageMigration;
+import io.migrationgatekeeper.policy.UnsafeOverride;
+import io.migrationgatekeeper.problem.ApiException;
+import io.migrationgatekeeper.problem.ProblemType;
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Set;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.json.JsonMapper;
+
+@RestController
+class PreflightController {
+
+    private static final Set<String> XML_PARAMETERS = Set.of("sourceHost", "targetHost", "storageMigration",
+            "migrateDisks", "offline", "unsafeReason", "failOnDeny");
+    private static final Set<String> JSON_PARAMETERS = Set.of("failOnDeny");
+
+    private final PreflightService service;
+    private final long maxBodyBytes;
+    private final ObjectReader jsonReader;
+
+    PreflightController(PreflightService service, PreflightProperties properties, JsonMapper jsonMapper) {
+        this.service = service;
+        this.maxBodyBytes = properties.maxBodyBytes().toBytes();
+        // A misspelt field must not be silently ignored: "storagemigration" would quietly mean "none".
+        this.jsonReader = jsonMapper.readerFor(PreflightJsonRequest.class)
+                .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    @PostMapping(path = "/v1/preflight", consumes = {MediaType.APPLICATION_XML_VALUE, MediaType.TEXT_XML_VALUE},
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Object> preflightXml(HttpServletRequest http) {
+        checkParameters(http, XML_PARAMETERS);
+        String unsafeReason = single(http, "unsafeReason");
+        String migrateDisks = single(http, "migrateDisks");
+        MigrationRequest request = new MigrationRequest(
+                single(http, "sourceHost"),
+                single(http, "targetHost"),
+                storageMigration(single(http, "storageMigration")),
+                migrateDisks == null ? null : Arrays.stream(migrateDisks.split(",", -1)).map(String::strip).toList(),
+                bool(http, "offline"),
+                unsafeReason == null || unsafeReason.isBlank() ? null : new UnsafeOverride(unsafeReason));
+        byte[] xml = BoundedBody.read(http, maxBodyBytes);
+        return answer(service.preflight(xml, request), bool(http, "failOnDeny"));
+    }
+
+    @PostMapping(path = "/v1/preflight", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Object> preflightJson(HttpServletRequest http) {
+        checkParameters(http, JSON_PARAMETERS);
+        PreflightJsonRequest body = readJson(BoundedBody.read(http, maxBodyBytes));
+        if (body.domainXml() == null || body.domainXml().isBlank()) {
+            throw new InvalidMigrationRequestException("domainXml", "is required: the libvirt domain XML as a string");
+        }
+        if (body.unsafe() != null && (body.unsafe().reason() == null || body.unsafe().reason().isBlank())) {
+            throw new InvalidMigrationRequestException("unsafe.reason", "an unsafe override needs a non-empty reason");
+        }
+        MigrationRequest request = new MigrationRequest(
+                body.sourceHost(),
+                body.targetHost(),
+                storageMigration(body.storageMigration()),
+                body.migrateDisks(),
+                Boolean.TRUE.equals(body.offline()),
+                body.unsafe() == null ? null : new UnsafeOverride(body.unsafe().reason()));
+        boolean failOnDeny = Boolean.TRUE.equals(body.failOnDeny()) || bool(http, "failOnDeny");
+        return answer(service.preflight(body.domainXml().getBytes(StandardCharsets.UTF_8), request), failOnDeny);
+    }
+
+    private static ResponseEntity<Object> answer(PreflightService.Result result, boolean failOnDeny) {
+        PreflightResponse response = PreflightResponse.of(result);
+        if (failOnDeny && result.evaluation().decision() == Decision.DENIED) {
+            String reasons = String.join(", ", result.evaluation().violations().stream()
+                    .map(v -> v.disk() + ": " + v.reason()).toList());
+            throw new ApiException(ProblemType.MIGRATION_DENIED, "migrating domain '" + result.domain().name()
+                    + "' is denied (" + reasons + ")").with("evaluation", response);
+        }
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(response);
+    }
+
+    private PreflightJsonRequest readJson(byte[] body) {
+        try {
+            PreflightJsonRequest request = jsonReader.readValue(body);
+            if (request == null) {
+                throw new ApiException(ProblemType.MALFORMED_JSON, "the request body is empty: send a JSON object");
+            }
+            return request;
+        } catch (UnrecognizedPropertyException e) {
+            throw new ApiException(ProblemType.BAD_PARAMETER, "unknown field '" + e.getPropertyName()
+                    + "'; known fields: domainXml, sourceHost, targetHost, storageMigration, migrateDisks, offline,"
+                    + " unsafe, failOnDeny").with("parameter", e.getPropertyName());
+        } catch (MismatchedInputException e) {
+            String field = e.getPath().isEmpty() ? "(body)" : path(e);
+            throw new ApiException(ProblemType.BAD_PARAMETER, field + ": has the wrong JSON type ("
+                    + e.getOriginalMessage() + ")").with("parameter", field);
+        } catch (JacksonException e) {
+            throw new ApiException(ProblemType.MALFORMED_JSON, "not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static String path(MismatchedInputException e) {
+        StringBuilder path = new StringBuilder();
+        for (var ref : e.getPath()) {
+            if (ref.getPropertyName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(ref.getPropertyName());
+            } else {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static StorageMigration storageMigration(String value) {
+        if (value == null) {
+            return StorageMigration.NONE;
+        }
+        return StorageMigration.parse(value).orElseThrow(() -> new InvalidMigrationRequestException("storageMigration",
+                "'" + value + "' is not one of " + StorageMigration.allowedValues()));
+    }
+
+    private static void checkParameters(HttpServletRequest http, Set<String> allowed) {
+        for (String name : Collections.list(http.getParameterNames())) {
+            if (!allowed.contains(name)) {
+                throw new InvalidMigrationRequestException(name, "unknown query parameter; known: "
+                        + String.join(", ", allowed.stream().sorted().toList()));
+            }
+        }
+    }
+
+    private static String single(HttpServletRequest http, String name) {
+        String[] values = http.getParameterValues(name);
+        if (values == null) {
+            return null;
+        }
+        if (values.length > 1) {
+            throw new InvalidMigrationRequestException(name, "given " + values.length + " times; give it once");
+        }
+        return values[0].isEmpty() && !name.equals("unsafeReason") ? null : values[0];
+    }
+
+    private static boolean bool(HttpServletRequest http, String name) {
+        String value = single(http, name);
+        if (value == null) {
+            return false;
+        }
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidMigrationRequestException(name, "'" + value + "' is not true or false");
+        };
+    }
+}

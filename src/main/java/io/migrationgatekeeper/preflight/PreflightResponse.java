@@ -1,0 +1,86 @@
+package io.migrationgatekeeper.preflight;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.migrationgatekeeper.policy.Disk;
+import io.migrationgatekeeper.policy.DiskVerdict;
+import io.migrationgatekeeper.policy.Evaluation;
+import io.migrationgatekeeper.policy.LibvirtFlags;
+import io.migrationgatekeeper.policy.MigrationFlag;
+import io.migrationgatekeeper.policy.Violation;
+import io.migrationgatekeeper.policy.Warning;
+import java.util.List;
+
+/** The JSON body of a preflight answer; field names are the API contract (openapi.yaml). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record PreflightResponse(
+        String decision,
+        String ruleDecision,
+        String enforcement,
+        boolean wouldDeny,
+        boolean overrideApplied,
+        DomainRef domain,
+        RequestEcho request,
+        List<DiskEntry> disks,
+        List<ViolationEntry> violations,
+        List<WarningEntry> warnings,
+        Flags libvirtFlags,
+        String policyRevision) {
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record DomainRef(String name, String uuid, String type) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record RequestEcho(String sourceHost, String targetHost, String storageMigration, List<String> migrateDisks,
+            boolean offline, String unsafeReason) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record DiskEntry(String target, String bus, String type, String device, String source, String cache,
+            String storageClass, String verdict, String reason, String message, String remedy) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ViolationEntry(String disk, String source, String reason, String message, String remedy) {}
+
+    record WarningEntry(String code, String message) {}
+
+    record Flags(boolean unsafe, int value, List<String> names) {}
+
+    static PreflightResponse of(PreflightService.Result result) {
+        Evaluation e = result.evaluation();
+        var request = result.request();
+        return new PreflightResponse(
+                e.decision().name(),
+                e.ruleDecision().name(),
+                e.enforcement().value(),
+                e.wouldDeny(),
+                e.overrideApplied(),
+                new DomainRef(result.domain().name(), result.domain().uuid(), result.domain().type()),
+                new RequestEcho(request.sourceHost(), request.targetHost(), request.storageMigration().value(),
+                        request.migrateDisks(), request.offline(),
+                        request.override().map(o -> o.reason()).orElse(null)),
+                e.disks().stream().map(PreflightResponse::disk).toList(),
+                e.violations().stream().map(PreflightResponse::violation).toList(),
+                e.warnings().stream().map(PreflightResponse::warning).toList(),
+                flags(e.flags()),
+                result.policyRevision());
+    }
+
+    private static DiskEntry disk(DiskVerdict v) {
+        Disk d = v.disk();
+        return new DiskEntry(d.target(), d.bus(), d.type().xmlValue(), d.device().xmlValue(),
+                d.source() == null ? null : d.source().describe(), d.cache().xmlValue(),
+                v.classification() == null ? null : v.classification().storageClass().value(),
+                v.verdict().name(), v.reason().name(), v.message(), v.remedy());
+    }
+
+    private static ViolationEntry violation(Violation v) {
+        return new ViolationEntry(v.disk(), v.source(), v.reason().name(), v.message(), v.remedy());
+    }
+
+    private static WarningEntry warning(Warning w) {
+        return new WarningEntry(w.code().name(), w.message());
+    }
+
+    private static Flags flags(LibvirtFlags flags) {
+        return new Flags(flags.unsafe(), flags.value(), flags.flags().stream().map(MigrationFlag::libvirtName).toList());
+    }
+}

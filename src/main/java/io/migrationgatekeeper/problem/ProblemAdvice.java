@@ -1,0 +1,102 @@
+package io.migrationgatekeeper.problem;
+
+import io.migrationgatekeeper.domainxml.DomainXmlException;
+import io.migrationgatekeeper.policy.InvalidMigrationRequestException;
+import io.migrationgatekeeper.policy.UnsafeOverrideRefusedException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/** Maps every failure to {@code application/problem+json} with a stable type; anything unmapped is a 500 and a bug. */
+@RestControllerAdvice
+class ProblemAdvice extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<Object> api(ApiException e, HttpServletRequest request) {
+        return problem(e.type(), e.getMessage(), e.properties(), request);
+    }
+
+    @ExceptionHandler(DomainXmlException.class)
+    ResponseEntity<Object> domainXml(DomainXmlException e, HttpServletRequest request) {
+        ProblemType type = switch (e.kind()) {
+            case MALFORMED -> ProblemType.MALFORMED_XML;
+            case FORBIDDEN_DTD -> ProblemType.FORBIDDEN_DTD;
+            case INVALID -> ProblemType.INVALID_DOMAIN_XML;
+        };
+        return problem(type, e.getMessage(), Map.of(), request);
+    }
+
+    @ExceptionHandler(InvalidMigrationRequestException.class)
+    ResponseEntity<Object> badRequest(InvalidMigrationRequestException e, HttpServletRequest request) {
+        return problem(ProblemType.BAD_PARAMETER, e.getMessage(), Map.of("parameter", e.parameter()), request);
+    }
+
+    @ExceptionHandler(UnsafeOverrideRefusedException.class)
+    ResponseEntity<Object> overrideRefused(UnsafeOverrideRefusedException e, HttpServletRequest request) {
+        return problem(ProblemType.OVERRIDE_REFUSED, e.getMessage(), Map.of(), request);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> unexpected(Exception e, HttpServletRequest request) {
+        log.error("Unhandled failure on {} {}", request.getMethod(), request.getRequestURI(), e);
+        return problem(ProblemType.INTERNAL_ERROR, "an unexpected error occurred; it has been logged", Map.of(), request);
+    }
+
+    /** Spring MVC's own failures (415, 405, 406, 404, bad parameters) get the same stable types. */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+            HttpStatusCode statusCode, WebRequest request) {
+        ProblemType type;
+        if (ex instanceof HttpMediaTypeNotSupportedException) {
+            type = ProblemType.UNSUPPORTED_MEDIA_TYPE;
+        } else if (ex instanceof HttpMediaTypeNotAcceptableException) {
+            type = ProblemType.NOT_ACCEPTABLE;
+        } else if (ex instanceof HttpRequestMethodNotSupportedException) {
+            type = ProblemType.METHOD_NOT_ALLOWED;
+        } else if (ex instanceof NoResourceFoundException) {
+            type = ProblemType.NOT_FOUND;
+        } else {
+            type = statusCode.is4xxClientError() ? ProblemType.BAD_PARAMETER : ProblemType.INTERNAL_ERROR;
+        }
+        String detail = body instanceof ProblemDetail pd && pd.getDetail() != null ? pd.getDetail() : ex.getMessage();
+        if (type == ProblemType.INTERNAL_ERROR) {
+            log.error("Unhandled failure in Spring MVC", ex);
+            detail = "an unexpected error occurred; it has been logged";
+        }
+        HttpServletRequest servlet = ((ServletWebRequest) request).getRequest();
+        ResponseEntity<Object> problem = problem(type, detail, Map.of(), servlet);
+        HttpHeaders merged = new HttpHeaders();
+        merged.putAll(headers);
+        merged.putAll(problem.getHeaders());
+        return new ResponseEntity<>(problem.getBody(), merged, type == ProblemType.BAD_PARAMETER ? statusCode
+                : HttpStatusCode.valueOf(type.status().value()));
+    }
+
+    static ResponseEntity<Object> problem(ProblemType type, String detail, Map<String, Object> properties,
+            HttpServletRequest request) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(type.status(), detail);
+        problem.setType(type.uri());
+        problem.setTitle(type.title());
+        problem.setInstance(URI.create(request.getRequestURI()));
+        properties.forEach(problem::setProperty);
+        return ResponseEntity.status(type.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+}

@@ -1,0 +1,46 @@
+package io.migrationgatekeeper.problem;
+
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+
+/** Every kind of error the API answers with; the {@link #uri()} values are part of the API contract. */
+public enum ProblemType {
+    MALFORMED_XML("malformed-xml", HttpStatus.BAD_REQUEST, "Malformed XML"),
+    FORBIDDEN_DTD("forbidden-dtd", HttpStatus.BAD_REQUEST, "DOCTYPE and entities are not allowed"),
+    INVALID_DOMAIN_XML("invalid-domain-xml", HttpStatus.BAD_REQUEST, "Not a libvirt domain XML"),
+    BAD_PARAMETER("bad-parameter", HttpStatus.BAD_REQUEST, "Bad parameter"),
+    MALFORMED_JSON("malformed-json", HttpStatus.BAD_REQUEST, "Malformed JSON"),
+    UNKNOWN_HOST("unknown-host", HttpStatus.BAD_REQUEST, "Unknown host"),
+    OVERRIDE_REFUSED("override-refused", HttpStatus.FORBIDDEN, "Unsafe override refused"),
+    NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found"),
+    METHOD_NOT_ALLOWED("method-not-allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
+    NOT_ACCEPTABLE("not-acceptable", HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
+    BODY_TOO_LARGE("body-too-large", HttpStatus.CONTENT_TOO_LARGE, "Request body too large"),
+    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
+    MIGRATION_DENIED("migration-denied", HttpStatus.UNPROCESSABLE_CONTENT, "Migration denied"),
+    INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+
+    private static final String BASE = "urn:migration-gatekeeper:problem:";
+
+    private final URI uri;
+    private final HttpStatus status;
+    private final String title;
+
+    ProblemType(String slug, HttpStatus status, String title) {
+        this.uri = URI.create(BASE + slug);
+        this.status = status;
+        this.title = title;
+    }
+
+    public URI uri() {
+        return uri;
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+}

@@ -1,0 +1,135 @@
+package io.migrationgatekeeper.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.migrationgatekeeper.domainxml.DomainXmlParser;
+import io.migrationgatekeeper.testsupport.RuleCase;
+import io.migrationgatekeeper.testsupport.RuleTable;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SafetyRuleTest {
+
+    private static final DomainXmlParser PARSER = new DomainXmlParser(64);
+
+    static List<RuleCase> cases() {
+        return RuleTable.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void ruleTable(RuleCase c) {
+        Evaluation e = evaluate(c.policy(), c.domainXml(), request(c));
+
+        assertThat(e.disks()).extracting(v -> v.reason().name()).as("reasons").containsExactlyElementsOf(c.reasons());
+        assertThat(e.decision().name()).as("decision").isEqualTo(c.decision());
+        assertThat(e.ruleDecision().name()).as("rule decision").isEqualTo(c.ruleDecision());
+        assertThat(e.flags().unsafe()).as("VIR_MIGRATE_UNSAFE").isEqualTo(c.unsafeFlag());
+        assertThat(e.warnings()).extracting(w -> w.code().name()).as("warnings")
+                .containsExactlyInAnyOrderElementsOf(c.warnings());
+        if (c.flags() != null) {
+            assertThat(e.flags().value()).as("flags").isEqualTo(c.flags());
+        }
+        assertThat(e.violations()).extracting(Violation::reason).as("a violation per unsafe or blocked disk")
+                .containsExactlyElementsOf(e.disks().stream().filter(v -> v.verdict() != Verdict.SAFE)
+                        .map(DiskVerdict::reason).toList());
+    }
+
+    @Test
+    void tableCoversEveryReasonCodeAndDecision() {
+        assertThat(RuleTable.all().stream().flatMap(c -> c.reasons().stream()).collect(Collectors.toSet()))
+                .containsExactlyInAnyOrderElementsOf(java.util.Arrays.stream(ReasonCode.values()).map(Enum::name).toList());
+        assertThat(RuleTable.all().stream().map(RuleCase::decision).collect(Collectors.toSet()))
+                .containsExactlyInAnyOrder("ALLOWED", "DENIED", "ALLOWED_UNSAFE");
+    }
+
+    @Test
+    void violationsCarryLibvirtsWordingAndARemedy() {
+        Evaluation e = evaluate("sample", domain(
+                "<disk type='file'><driver cache='writeback'/><source file='/srv/nfs/a.img'/><target dev='vda'/></disk>",
+                "<disk type='file'><driver cache='none'/><source file='/var/lib/a.img'/><target dev='vdb'/></disk>",
+                "<disk type='file'><driver cache='none'/><source file='/srv/nfs/t.img'/><target dev='vdc'/><transient/></disk>"),
+                MigrationRequest.plain());
+
+        assertThat(e.violations()).extracting(Violation::disk, Violation::source, Violation::message).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("vda", "/srv/nfs/a.img", "Unsafe migration: Migration may lead to"
+                        + " data corruption if disks use cache other than none or directsync"),
+                org.assertj.core.groups.Tuple.tuple("vdb", "/var/lib/a.img",
+                        "Unsafe migration: Migration without shared storage is unsafe"),
+                org.assertj.core.groups.Tuple.tuple("vdc", "/srv/nfs/t.img",
+                        "Requested operation is not valid: migration with transient disk is not supported"));
+        assertThat(e.violations().get(0).remedy()).contains("cache='none'", "cluster filesystem", "storage migration",
+                "override");
+        assertThat(e.violations().get(1).remedy()).contains("storageMigration", "shared storage", "override");
+        assertThat(e.violations().get(2).remedy()).contains("no override");
+        assertThat(e.disks().get(2).verdict()).isEqualTo(Verdict.BLOCKED);
+    }
+
+    @Test
+    void overrideIsRefusedWhenThePolicyDisablesIt() {
+        var request = new MigrationRequest(null, null, StorageMigration.NONE, null, false, new UnsafeOverride("x"));
+        SafetyRule rule = new SafetyRule(TestPolicies.named("no-override"));
+        var domain = PARSER.parse(domain().getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> rule.evaluate(domain, request, SourceHostFacts.UNKNOWN))
+                .isInstanceOf(UnsafeOverrideRefusedException.class)
+                .hasMessageContaining("allow-unsafe-override");
+    }
+
+    @Test
+    void unsafeFlagIsNotSentToALibvirtThatPredatesIt() {
+        var request = new MigrationRequest("old", null, StorageMigration.NONE, null, false, new UnsafeOverride("OPS-9"));
+        var domain = PARSER.parse(domain(
+                "<disk type='file'><driver cache='none'/><source file='/var/lib/a.img'/><target dev='vda'/></disk>")
+                .getBytes(StandardCharsets.UTF_8));
+
+        Evaluation e = new SafetyRule(TestPolicies.sample()).evaluate(domain, request, new SourceHostFacts(false, false));
+
+        assertThat(e.decision()).isEqualTo(Decision.ALLOWED_UNSAFE);
+        assertThat(e.flags().unsafe()).isFalse();
+        assertThat(e.warnings()).extracting(Warning::code).containsExactly(WarningCode.UNSAFE_FLAG_NOT_SUPPORTED);
+    }
+
+    @Test
+    void migrateDisksMustNameDisksOfTheDomain() {
+        var request = new MigrationRequest(null, null, StorageMigration.FULL, List.of("vda", "vdz"), false, null);
+        var domain = PARSER.parse(domain(
+                "<disk type='file'><source file='/var/lib/a.img'/><target dev='vda'/></disk>")
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> new SafetyRule(TestPolicies.sample()).evaluate(domain, request, SourceHostFacts.UNKNOWN))
+                .isInstanceOfSatisfying(InvalidMigrationRequestException.class,
+                        e -> assertThat(e.parameter()).isEqualTo("migrateDisks"))
+                .hasMessageContaining("vdz").hasMessageContaining("its disks: vda");
+    }
+
+    @Test
+    void requestsThatCannotBeMadeAreRejected() {
+        assertThatThrownBy(() -> new MigrationRequest(null, null, StorageMigration.NONE, List.of("vda"), false, null))
+                .hasMessageContaining("migrateDisks").hasMessageContaining("full or incremental");
+        assertThatThrownBy(() -> new MigrationRequest("kvm-a1", "kvm-a1", StorageMigration.NONE, null, false, null))
+                .hasMessageContaining("targetHost");
+        assertThatThrownBy(() -> new UnsafeOverride("  ")).hasMessageContaining("unsafe.reason");
+    }
+
+    private static Evaluation evaluate(String policy, String xml, MigrationRequest request) {
+        SourceHostFacts facts = request.sourceHost() == null
+                ? SourceHostFacts.UNKNOWN : TestPolicies.HOSTS.get(request.sourceHost());
+        return new SafetyRule(TestPolicies.named(policy)).evaluate(PARSER.parse(xml.getBytes(StandardCharsets.UTF_8)),
+                request, facts);
+    }
+
+    private static MigrationRequest request(RuleCase c) {
+        return new MigrationRequest(c.sourceHost(), c.targetHost(), StorageMigration.parse(c.storageMigration()).orElseThrow(),
+                c.migrateDisks(), c.offline(), c.unsafeReason() == null ? null : new UnsafeOverride(c.unsafeReason()));
+    }
+
+    private static String domain(String... disks) {
+        return "<domain type='kvm'><name>t</name><devices>" + String.join("", disks) + "</devices></domain>";
+    }
+}

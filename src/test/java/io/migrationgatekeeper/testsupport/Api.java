@@ -96,7 +96,12 @@ public final class Api {
                 .withBody(reply.body())
                 .build();
         ValidationReport report = CONTRACT.validateResponse(path, Request.Method.valueOf(request.method()), response);
-        assertThat(report.getMessages()).as("response to %s %s (%d) against openapi.yaml: %s", request.method(), path,
+        // Paths and methods the API does not have are answered with a problem; the contract has nothing to say.
+        var messages = report.getMessages().stream()
+                .filter(m -> !m.getKey().equals("validation.request.path.missing")
+                        && !m.getKey().equals("validation.request.operation.notAllowed"))
+                .toList();
+        assertThat(messages).as("response to %s %s (%d) against openapi.yaml: %s", request.method(), path,
                 reply.status(), reply.body()).isEmpty();
     }
 }

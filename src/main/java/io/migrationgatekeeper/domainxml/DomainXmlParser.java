@@ -49,6 +49,9 @@ public final class DomainXmlParser {
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
         f.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+        // JDK 24+ ships its own depth limit (jaxp.properties: 100); ours is configured and reported, so it must be
+        // the one that trips.
+        f.setProperty("jdk.xml.maxElementDepth", String.valueOf(maxDepth + 1));
         f.setXMLResolver((publicId, systemId, baseUri, namespace) -> {
             throw new XMLStreamException("external resources are never read (" + systemId + ")");
         });

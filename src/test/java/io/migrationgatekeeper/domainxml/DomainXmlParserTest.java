@@ -122,6 +122,13 @@ class DomainXmlParserTest {
     }
 
     @Test
+    void theConfiguredDepthIsTheLimitWhateverTheJdkDefault() {
+        String deep = "<domain><name>d</name>" + "<a>".repeat(200) + "</a>".repeat(200) + "</domain>";
+
+        assertThat(new DomainXmlParser(256).parse(deep.getBytes(StandardCharsets.UTF_8)).name()).isEqualTo("d");
+    }
+
+    @Test
     void reportsMalformedXmlWithPosition() {
         assertThatThrownBy(() -> parser.parse("<domain><name>d</domain>".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOfSatisfying(DomainXmlException.class,

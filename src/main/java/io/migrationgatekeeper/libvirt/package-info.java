@@ -1,2 +1,2 @@
-/** The libvirt hosts the gatekeeper knows: the configured inventory (connections and the migration gateway come later). */
+/** libvirt itself: one kept-alive connection per inventory host, every call bounded by a timeout, and the host status API. */
 package io.migrationgatekeeper.libvirt;

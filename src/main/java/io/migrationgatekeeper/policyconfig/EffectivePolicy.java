@@ -1,8 +1,8 @@
 package io.migrationgatekeeper.policyconfig;
 
 import io.migrationgatekeeper.configuration.InvalidConfigurationException;
-import io.migrationgatekeeper.libvirt.HostInventory;
-import io.migrationgatekeeper.libvirt.InventoryHost;
+import io.migrationgatekeeper.inventory.HostInventory;
+import io.migrationgatekeeper.inventory.InventoryHost;
 import io.migrationgatekeeper.policy.FilesystemDeclaration;
 import io.migrationgatekeeper.policy.InvalidPolicyException;
 import io.migrationgatekeeper.policy.Policy;

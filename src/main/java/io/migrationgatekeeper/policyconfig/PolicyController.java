@@ -1,6 +1,6 @@
 package io.migrationgatekeeper.policyconfig;
 
-import io.migrationgatekeeper.libvirt.HostInventory;
+import io.migrationgatekeeper.inventory.HostInventory;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;

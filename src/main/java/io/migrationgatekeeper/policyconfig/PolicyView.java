@@ -1,12 +1,16 @@
 package io.migrationgatekeeper.policyconfig;
 
-import io.migrationgatekeeper.libvirt.InventoryHost;
+import io.migrationgatekeeper.inventory.InventoryHost;
 import io.migrationgatekeeper.policy.CacheMode;
 import io.migrationgatekeeper.policy.FilesystemDeclaration;
 import io.migrationgatekeeper.policy.Policy;
 import io.migrationgatekeeper.policy.PoolDeclaration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** {@code GET /v1/policy}: the policy in force, as the rule applies it (normalised paths, resolved classes). */
 record PolicyView(
@@ -20,7 +24,7 @@ record PolicyView(
         List<String> networkProtocols,
         List<FilesystemView> filesystems,
         List<PoolView> pools,
-        List<String> dropCacheHosts) {
+        Map<String, String> hostQemuDropCache) {
 
     record FilesystemView(String path, String type, String storage, boolean libvirtRecognised, List<String> hosts) {}
 
@@ -39,7 +43,8 @@ record PolicyView(
                 p.networkProtocols(),
                 p.filesystems().stream().map(PolicyView::filesystem).toList(),
                 p.pools().stream().map(PolicyView::pool).toList(),
-                hosts.stream().filter(InventoryHost::qemuDropCache).map(InventoryHost::name).toList());
+                hosts.stream().collect(Collectors.toMap(InventoryHost::name,
+                        h -> h.qemuDropCache().name().toLowerCase(Locale.ROOT), (a, b) -> a, TreeMap::new)));
     }
 
     private static FilesystemView filesystem(FilesystemDeclaration fs) {

@@ -65,21 +65,48 @@ class PreflightController {
     ResponseEntity<Object> preflightJson(HttpServletRequest http) {
         checkParameters(http, JSON_PARAMETERS);
         PreflightJsonRequest body = readJson(BoundedBody.read(http, maxBodyBytes));
-        if (body.domainXml() == null || body.domainXml().isBlank()) {
-            throw new InvalidMigrationRequestException("domainXml", "is required: the libvirt domain XML as a string");
+        boolean hasXml = body.domainXml() != null && !body.domainXml().isBlank();
+        if (hasXml == (body.domain() != null)) {
+            throw new InvalidMigrationRequestException("domainXml", "give either domainXml (the libvirt domain XML as a"
+                    + " string) or domain ({host, name} or {host, uuid}), not " + (hasXml ? "both" : "neither"));
         }
         if (body.unsafe() != null && (body.unsafe().reason() == null || body.unsafe().reason().isBlank())) {
             throw new InvalidMigrationRequestException("unsafe.reason", "an unsafe override needs a non-empty reason");
         }
+        String sourceHost = body.sourceHost();
+        DomainId id = null;
+        if (body.domain() != null) {
+            id = domainId(body.domain());
+            if (sourceHost != null && !sourceHost.equals(body.domain().host())) {
+                throw new InvalidMigrationRequestException("sourceHost", "'" + sourceHost + "' differs from domain.host '"
+                        + body.domain().host() + "': the domain is read from, and migrates from, domain.host");
+            }
+            sourceHost = body.domain().host();
+        }
         MigrationRequest request = new MigrationRequest(
-                body.sourceHost(),
+                sourceHost,
                 body.targetHost(),
                 storageMigration(body.storageMigration()),
                 body.migrateDisks(),
                 Boolean.TRUE.equals(body.offline()),
                 body.unsafe() == null ? null : new UnsafeOverride(body.unsafe().reason()));
         boolean failOnDeny = Boolean.TRUE.equals(body.failOnDeny()) || bool(http, "failOnDeny");
-        return answer(service.preflight(body.domainXml().getBytes(StandardCharsets.UTF_8), request), failOnDeny);
+        PreflightService.Result result = id == null
+                ? service.preflight(body.domainXml().getBytes(StandardCharsets.UTF_8), request)
+                : service.preflight(id, request);
+        return answer(result, failOnDeny);
+    }
+
+    private static DomainId domainId(PreflightJsonRequest.DomainRef ref) {
+        if (ref.host() == null || ref.host().isBlank()) {
+            throw new InvalidMigrationRequestException("domain.host", "is required: the inventory host the domain runs on");
+        }
+        boolean byName = ref.name() != null && !ref.name().isBlank();
+        boolean byUuid = ref.uuid() != null && !ref.uuid().isBlank();
+        if (byName == byUuid) {
+            throw new InvalidMigrationRequestException("domain", "give exactly one of domain.name and domain.uuid");
+        }
+        return byName ? new DomainId(ref.name(), null) : new DomainId(null, ref.uuid().strip());
     }
 
     private static ResponseEntity<Object> answer(PreflightService.Result result, boolean failOnDeny) {
@@ -102,7 +129,7 @@ class PreflightController {
             return request;
         } catch (UnrecognizedPropertyException e) {
             throw new ApiException(ProblemType.BAD_PARAMETER, "unknown field '" + e.getPropertyName()
-                    + "'; known fields: domainXml, sourceHost, targetHost, storageMigration, migrateDisks, offline,"
+                    + "'; known fields: domainXml, domain, sourceHost, targetHost, storageMigration, migrateDisks, offline,"
                     + " unsafe, failOnDeny").with("parameter", e.getPropertyName());
         } catch (MismatchedInputException e) {
             String field = e.getPath().isEmpty() ? "(body)" : path(e);

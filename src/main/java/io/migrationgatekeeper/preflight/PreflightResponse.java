@@ -19,6 +19,7 @@ record PreflightResponse(
         boolean wouldDeny,
         boolean overrideApplied,
         DomainRef domain,
+        Definition definition,
         RequestEcho request,
         List<DiskEntry> disks,
         List<ViolationEntry> violations,
@@ -28,6 +29,10 @@ record PreflightResponse(
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record DomainRef(String name, String uuid, String type) {}
+
+    /** Which definition was evaluated: {@code origin} {@code request} (the caller's XML) or {@code host}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Definition(String origin, String host, Boolean active) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record RequestEcho(String sourceHost, String targetHost, String storageMigration, List<String> migrateDisks,
@@ -54,6 +59,7 @@ record PreflightResponse(
                 e.wouldDeny(),
                 e.overrideApplied(),
                 new DomainRef(result.domain().name(), result.domain().uuid(), result.domain().type()),
+                new Definition(result.definition().origin(), result.definition().host(), result.definition().active()),
                 new RequestEcho(request.sourceHost(), request.targetHost(), request.storageMigration().value(),
                         request.migrateDisks(), request.offline(),
                         request.override().map(o -> o.reason()).orElse(null)),

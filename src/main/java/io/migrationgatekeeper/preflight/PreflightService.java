@@ -1,8 +1,8 @@
 package io.migrationgatekeeper.preflight;
 
 import io.migrationgatekeeper.domainxml.DomainXmlParser;
-import io.migrationgatekeeper.libvirt.HostInventory;
-import io.migrationgatekeeper.libvirt.InventoryHost;
+import io.migrationgatekeeper.inventory.HostInventory;
+import io.migrationgatekeeper.inventory.InventoryHost;
 import io.migrationgatekeeper.observability.DecisionMetrics;
 import io.migrationgatekeeper.policy.Domain;
 import io.migrationgatekeeper.policy.Evaluation;
@@ -11,6 +11,7 @@ import io.migrationgatekeeper.policy.SourceHostFacts;
 import io.migrationgatekeeper.policyconfig.EffectivePolicy;
 import io.migrationgatekeeper.problem.ApiException;
 import io.migrationgatekeeper.problem.ProblemType;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.springframework.stereotype.Service;
 
@@ -18,32 +19,64 @@ import org.springframework.stereotype.Service;
 @Service
 class PreflightService {
 
-    record Result(Domain domain, MigrationRequest request, Evaluation evaluation, String policyRevision) {}
+    /**
+     * Which definition was evaluated: the caller's ({@code host} null) or the one read from a host.
+     *
+     * @param active the domain was running, so the live definition was read
+     */
+    record Definition(String origin, String host, Boolean active) {
+
+        static final Definition REQUEST = new Definition("request", null, null);
+    }
+
+    record Result(Domain domain, Definition definition, MigrationRequest request, Evaluation evaluation,
+            String policyRevision) {}
 
     private final DomainXmlParser parser;
     private final EffectivePolicy policy;
     private final HostInventory inventory;
+    private final SourceHosts sourceHosts;
     private final DecisionMetrics metrics;
 
     PreflightService(PreflightProperties properties, EffectivePolicy policy, HostInventory inventory,
-            DecisionMetrics metrics) {
+            SourceHosts sourceHosts, DecisionMetrics metrics) {
         this.parser = new DomainXmlParser(properties.maxDepth());
         this.policy = policy;
         this.inventory = inventory;
+        this.sourceHosts = sourceHosts;
         this.metrics = metrics;
     }
 
+    /** Evaluates the caller's domain XML. */
     Result preflight(byte[] domainXml, MigrationRequest request) {
+        return evaluate(domainXml, Definition.REQUEST, request, System.nanoTime());
+    }
+
+    /** Reads the domain's current definition from {@code request.sourceHost()} and evaluates it the same way. */
+    Result preflight(DomainId id, MigrationRequest request) {
         long start = System.nanoTime();
+        InventoryHost source = host("domain.host", request.sourceHost());
+        checkTarget(request);
+        LiveDefinition live = sourceHosts.definition(source, id);
+        return evaluate(live.xml().getBytes(StandardCharsets.UTF_8), new Definition("host", live.host(), live.active()),
+                request, start);
+    }
+
+    private Result evaluate(byte[] domainXml, Definition definition, MigrationRequest request, long start) {
         SourceHostFacts facts = request.sourceHost() == null
-                ? SourceHostFacts.UNKNOWN : host("sourceHost", request.sourceHost()).facts();
-        if (request.targetHost() != null) {
-            host("targetHost", request.targetHost());
-        }
+                ? SourceHostFacts.UNKNOWN : sourceHosts.facts(host("sourceHost", request.sourceHost()));
+        checkTarget(request);
         Domain domain = parser.parse(domainXml);
         Evaluation evaluation = policy.rule().evaluate(domain, request, facts);
         metrics.record(DecisionMetrics.Kind.PREFLIGHT, evaluation, Duration.ofNanos(System.nanoTime() - start));
-        return new Result(domain, request, evaluation, policy.revision());
+        return new Result(domain, definition, request, evaluation, policy.revision());
+    }
+
+    /** Before anything is contacted: a target outside the inventory is the caller's mistake, not a host's. */
+    private void checkTarget(MigrationRequest request) {
+        if (request.targetHost() != null) {
+            host("targetHost", request.targetHost());
+        }
     }
 
     private InventoryHost host(String parameter, String name) {

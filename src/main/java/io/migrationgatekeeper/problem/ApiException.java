@@ -1,5 +1,6 @@
 package io.migrationgatekeeper.problem;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -8,6 +9,7 @@ public class ApiException extends RuntimeException {
 
     private final ProblemType type;
     private final Map<String, Object> properties = new LinkedHashMap<>();
+    private Duration retryAfter;
 
     public ApiException(ProblemType type, String detail) {
         super(detail);
@@ -17,6 +19,16 @@ public class ApiException extends RuntimeException {
     public ApiException with(String name, Object value) {
         properties.put(name, value);
         return this;
+    }
+
+    /** Sets {@code Retry-After}: when a client may usefully try again. */
+    public ApiException retryAfter(Duration delay) {
+        this.retryAfter = delay;
+        return this;
+    }
+
+    Duration retryAfter() {
+        return retryAfter;
     }
 
     public ProblemType type() {

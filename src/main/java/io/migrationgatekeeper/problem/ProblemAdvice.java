@@ -31,7 +31,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<Object> api(ApiException e, HttpServletRequest request) {
-        return problem(e.type(), e.getMessage(), e.properties(), request);
+        ResponseEntity<Object> problem = problem(e.type(), e.getMessage(), e.properties(), request);
+        if (e.retryAfter() == null) {
+            return problem;
+        }
+        return ResponseEntity.status(problem.getStatusCode()).headers(problem.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, e.retryAfter().toSeconds())))
+                .body(problem.getBody());
     }
 
     @ExceptionHandler(DomainXmlException.class)

@@ -13,11 +13,16 @@ public enum ProblemType {
     UNKNOWN_HOST("unknown-host", HttpStatus.BAD_REQUEST, "Unknown host"),
     OVERRIDE_REFUSED("override-refused", HttpStatus.FORBIDDEN, "Unsafe override refused"),
     NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found"),
+    HOST_NOT_FOUND("host-not-found", HttpStatus.NOT_FOUND, "No such host in the inventory"),
+    DOMAIN_NOT_FOUND("domain-not-found", HttpStatus.NOT_FOUND, "No such domain on the host"),
     METHOD_NOT_ALLOWED("method-not-allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
     NOT_ACCEPTABLE("not-acceptable", HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
     BODY_TOO_LARGE("body-too-large", HttpStatus.CONTENT_TOO_LARGE, "Request body too large"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
     MIGRATION_DENIED("migration-denied", HttpStatus.UNPROCESSABLE_CONTENT, "Migration denied"),
+    LIBVIRT_ERROR("libvirt-error", HttpStatus.BAD_GATEWAY, "libvirt reported an error"),
+    HOST_UNAVAILABLE("host-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Host unavailable"),
+    LIBVIRT_UNAVAILABLE("libvirt-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "libvirt client library unavailable"),
     INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
     private static final String BASE = "urn:migration-gatekeeper:problem:";

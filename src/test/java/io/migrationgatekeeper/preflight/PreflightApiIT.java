@@ -228,7 +228,8 @@ class PreflightApiIT {
         assertThat(policy.get("safeCacheModes").toString()).isEqualTo("[\"none\",\"directsync\"]");
         assertThat(policy.get("filesystems").toString()).contains(
                 "{\"path\":\"/srv/moose\",\"type\":\"moosefs\",\"storage\":\"shared\",\"libvirtRecognised\":false,\"hosts\":[]}");
-        assertThat(policy.get("dropCacheHosts").toString()).isEqualTo("[\"kvm-a1\",\"kvm-a2\"]");
+        assertThat(policy.get("hostQemuDropCache").toString())
+                .isEqualTo("{\"kvm-a1\":\"true\",\"kvm-a2\":\"true\",\"kvm-b1\":\"false\"}");
     }
 
     @Test

@@ -1,0 +1,73 @@
+package io.migrationgatekeeper.inventory;
+
+import io.migrationgatekeeper.configuration.InvalidConfigurationException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+
+/** The hosts requests may name. A name outside it is refused before anything is contacted. */
+@Component
+public class HostInventory {
+
+    /** Names go into metric labels and log lines: keep them plain. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+    /** libvirt's QEMU transports, and the in-process test driver. */
+    private static final Set<String> SCHEMES = Set.of("qemu", "qemu+tls", "qemu+ssh", "qemu+libssh", "qemu+libssh2",
+            "qemu+tcp", "qemu+unix", "qemu+ext", "test");
+
+    private final Map<String, InventoryHost> hosts;
+
+    HostInventory(HostProperties properties) {
+        Map<String, InventoryHost> byName = new TreeMap<>();
+        properties.hosts().forEach((name, host) -> byName.put(name, toHost(name, host)));
+        this.hosts = Map.copyOf(byName);
+    }
+
+    private static InventoryHost toHost(String name, HostProperties.Host host) {
+        String at = "gatekeeper.hosts." + name;
+        if (!NAME.matcher(name).matches()) {
+            throw new InvalidConfigurationException(at, "a host name must match " + NAME.pattern());
+        }
+        if (host.uri() == null || host.uri().isBlank()) {
+            throw new InvalidConfigurationException(at + ".uri", "is required: how the gatekeeper reaches the host's"
+                    + " libvirtd (e.g. qemu+tls://kvm-a1.example.com/system)");
+        }
+        URI uri = libvirtUri(at + ".uri", host.uri());
+        URI peerUri = host.peerUri() == null || host.peerUri().isBlank() ? uri : libvirtUri(at + ".peer-uri", host.peerUri());
+        String migrationAddress = host.migrationAddress() == null || host.migrationAddress().isBlank()
+                ? null : host.migrationAddress().strip();
+        if (migrationAddress != null && !migrationAddress.matches("[A-Za-z0-9.:\\[\\]_-]+")) {
+            throw new InvalidConfigurationException(at + ".migration-address",
+                    "'" + migrationAddress + "' is not a host name or IP address");
+        }
+        return new InventoryHost(name, uri, peerUri, migrationAddress, host.labels(), host.qemuDropCache());
+    }
+
+    private static URI libvirtUri(String property, String value) {
+        try {
+            URI uri = new URI(value.strip());
+            if (uri.getScheme() == null || !SCHEMES.contains(uri.getScheme())) {
+                throw new InvalidConfigurationException(property, "'" + value + "' is not a libvirt QEMU URI; schemes: "
+                        + String.join(", ", new java.util.TreeSet<>(SCHEMES)));
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new InvalidConfigurationException(property, "'" + value + "' is not a URI: " + e.getReason());
+        }
+    }
+
+    public Optional<InventoryHost> find(String name) {
+        return Optional.ofNullable(name).map(hosts::get);
+    }
+
+    public Collection<InventoryHost> all() {
+        return new TreeMap<>(hosts).values();
+    }
+}

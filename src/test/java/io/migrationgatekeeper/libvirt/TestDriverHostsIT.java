@@ -1,0 +1,151 @@
+package io.migrationgatekeeper.libvirt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.migrationgatekeeper.testsupport.Api;
+import io.migrationgatekeeper.testsupport.RequiresLibvirt;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import tools.jackson.databind.JsonNode;
+
+/** Lookups against libvirt's in-process test driver: the sample hosts are {@code test:///default}. */
+@RequiresLibvirt
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "gatekeeper.hosts.gone.uri=qemu+unix:///session?socket=/nonexistent/libvirt-sock",
+        "gatekeeper.libvirt.retry-after=7s"})
+@ActiveProfiles("sample")
+class TestDriverHostsIT {
+
+    /** The test driver's built-in running domain. */
+    private static final String TEST_UUID = "6695eb01-f6a4-8304-79aa-97f2502e193f";
+    private static final String PROBLEM = "urn:migration-gatekeeper:problem:";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    HostConnections connections;
+
+    Api api;
+
+    @BeforeEach
+    void client() {
+        api = new Api(port);
+    }
+
+    @Test
+    void preflightsADomainByNameFromItsHost() {
+        Api.Reply reply = api.postJson("/v1/preflight", Map.of(
+                "domain", Map.of("host", "kvm-a1", "name", "test"), "targetHost", "kvm-b1"));
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        JsonNode body = reply.json();
+        assertThat(body.get("domain").get("name").asString()).isEqualTo("test");
+        assertThat(body.get("domain").get("uuid").asString()).isEqualTo(TEST_UUID);
+        assertThat(body.get("definition").toString()).isEqualTo("{\"origin\":\"host\",\"host\":\"kvm-a1\",\"active\":true}");
+        assertThat(body.get("request").get("sourceHost").asString()).isEqualTo("kvm-a1");
+        // The test driver's domain has one file disk on local storage, as far as the sample policy knows.
+        assertThat(body.get("decision").asString()).isEqualTo("DENIED");
+        assertThat(body.get("disks").get(0).get("source").asString()).isEqualTo("/guest/diskimage1");
+        assertThat(body.get("disks").get(0).get("reason").asString()).isEqualTo("STORAGE_NOT_SHARED");
+    }
+
+    @Test
+    void preflightsADomainByUuid() {
+        Api.Reply reply = api.postJson("/v1/preflight", Map.of("domain", Map.of("host", "kvm-b1", "uuid", TEST_UUID)));
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        assertThat(reply.json().get("domain").get("name").asString()).isEqualTo("test");
+        assertThat(reply.json().get("definition").get("host").asString()).isEqualTo("kvm-b1");
+    }
+
+    @Test
+    void unknownDomainIs404() {
+        Api.Reply byName = api.postJson("/v1/preflight", Map.of("domain", Map.of("host", "kvm-a1", "name", "nosuchvm")));
+        Api.Reply byUuid = api.postJson("/v1/preflight",
+                Map.of("domain", Map.of("host", "kvm-a1", "uuid", "00000000-0000-0000-0000-000000000042")));
+
+        for (Api.Reply reply : List.of(byName, byUuid)) {
+            assertThat(reply.status()).as(reply.body()).isEqualTo(404);
+            assertThat(reply.json().get("type").asString()).isEqualTo(PROBLEM + "domain-not-found");
+            assertThat(reply.json().get("host").asString()).isEqualTo("kvm-a1");
+        }
+        assertThat(byName.json().get("detail").asString()).contains("nosuchvm");
+    }
+
+    @Test
+    void unknownHostsAreRefusedWithoutAnyConnectionAttempt() {
+        long before = connections.openedOverall();
+
+        Api.Reply source = api.postJson("/v1/preflight", Map.of("domain", Map.of("host", "evil.example.com", "name", "test")));
+        Api.Reply target = api.postJson("/v1/preflight",
+                Map.of("domain", Map.of("host", "kvm-a1", "name", "test"), "targetHost", "evil.example.com"));
+
+        assertThat(source.status()).isEqualTo(400);
+        assertThat(source.json().get("type").asString()).isEqualTo(PROBLEM + "unknown-host");
+        assertThat(target.status()).isEqualTo(400);
+        assertThat(target.json().get("parameter").asString()).isEqualTo("targetHost");
+        assertThat(connections.openedOverall()).as("connections opened").isEqualTo(before);
+    }
+
+    @Test
+    void badDomainReferencesAre400() {
+        assertThat(api.postJson("/v1/preflight", Map.of("domain", Map.of("host", "kvm-a1"))).json().get("detail")
+                .asString()).contains("exactly one of domain.name and domain.uuid");
+        assertThat(api.postJson("/v1/preflight", Map.of("domain", Map.of("host", "kvm-a1", "uuid", "not-a-uuid")))
+                .status()).isEqualTo(400);
+        assertThat(api.postJson("/v1/preflight", Map.of("domain", Map.of("host", "kvm-a1", "name", "test"),
+                "domainXml", "<domain/>")).json().get("detail").asString()).contains("not both");
+        assertThat(api.postJson("/v1/preflight", Map.of("domain", Map.of("host", "kvm-a1", "name", "test"),
+                "sourceHost", "kvm-a2")).json().get("parameter").asString()).isEqualTo("sourceHost");
+        assertThat(api.postJson("/v1/preflight", Map.of("domain", Map.of("host", "kvm-a1", "name", "test"),
+                "targetHost", "kvm-a1")).json().get("parameter").asString()).isEqualTo("targetHost");
+    }
+
+    @Test
+    void hostsShowTheirConnectionAndVersions() {
+        JsonNode hosts = api.get("/v1/hosts").json();
+
+        assertThat(hosts).hasSize(4);
+        JsonNode a1 = hosts.get(1);
+        assertThat(a1.get("name").asString()).isEqualTo("kvm-a1");
+        assertThat(a1.get("uri").asString()).isEqualTo("test:///default");
+        assertThat(a1.get("connection").get("state").asString()).isEqualTo("CONNECTED");
+        assertThat(a1.get("libvirtVersion").asString()).matches("\\d+\\.\\d+\\.\\d+");
+        assertThat(a1.get("hypervisor").get("type").asString()).isEqualTo("TEST");
+        assertThat(a1.get("labels").get("cluster").asString()).isEqualTo("a");
+        assertThat(a1.get("qemuDropCache").asString()).isEqualTo("true");
+        assertThat(a1.get("dropCacheApplies").asBoolean()).isTrue();
+
+        JsonNode one = api.get("/v1/hosts/kvm-b1").json();
+        assertThat(one.get("name").asString()).isEqualTo("kvm-b1");
+        assertThat(one.get("dropCacheApplies").asBoolean()).isFalse();
+        Api.Reply missing = api.get("/v1/hosts/nope");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.json().get("type").asString()).isEqualTo(PROBLEM + "host-not-found");
+        assertThat(api.get("/actuator/health/libvirt/kvm-a1").body()).contains("\"UP\"");
+    }
+
+    @Test
+    void anUnreachableHostIs503WithRetryAfterAndTheServiceStaysLive() {
+        Api.Reply reply = api.postJson("/v1/preflight", Map.of("domain", Map.of("host", "gone", "name", "vm1")));
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(503);
+        assertThat(reply.json().get("type").asString()).isEqualTo(PROBLEM + "host-unavailable");
+        assertThat(reply.header("Retry-After")).isEqualTo("7");
+        assertThat(reply.json().get("detail").asString()).contains("gone", "unreachable");
+
+        JsonNode gone = api.get("/v1/hosts/gone").json();
+        assertThat(gone.get("connection").get("state").asString()).isEqualTo("DISCONNECTED");
+        assertThat(gone.get("connection").get("lastError").asString()).isNotBlank();
+        assertThat(api.get("/actuator/health/libvirt/gone").body()).contains("\"DOWN\"");
+        assertThat(api.get("/actuator/health/liveness").status()).isEqualTo(200);
+        assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(200);
+    }
+}

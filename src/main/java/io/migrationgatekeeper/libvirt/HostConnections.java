@@ -128,8 +128,9 @@ class HostConnections implements DisposableBean {
         return connections.values().stream().mapToLong(HostConnection::opened).sum();
     }
 
-    boolean nativeLibraryAvailable() {
-        return nativeLibvirt.available();
+    /** @throws ApiException 503 libvirt-unavailable, naming what is missing */
+    void requireNativeLibrary() {
+        nativeLibvirt.ensureLoaded();
     }
 
     private ApiException translate(InventoryHost host, String what, HostConnection connection, Throwable failure) {

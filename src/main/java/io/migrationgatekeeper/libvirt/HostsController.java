@@ -25,6 +25,7 @@ class HostsController {
 
     @GetMapping(path = "/v1/hosts", produces = MediaType.APPLICATION_JSON_VALUE)
     List<HostStatusView> hosts() {
+        connections.requireNativeLibrary();
         List<InventoryHost> hosts = List.copyOf(inventory.all());
         List<CompletableFuture<HostConnection.Snapshot>> probes = hosts.stream().map(connections::probe).toList();
         return java.util.stream.IntStream.range(0, hosts.size())
@@ -35,6 +36,7 @@ class HostsController {
     HostStatusView host(@PathVariable String name) {
         InventoryHost host = inventory.find(name).orElseThrow(() -> new ApiException(ProblemType.HOST_NOT_FOUND,
                 "'" + name + "' is not in the host inventory (gatekeeper.hosts)"));
+        connections.requireNativeLibrary();
         return HostStatusView.of(host, connections.probe(host).join());
     }
 }

@@ -51,15 +51,6 @@ class NativeLibvirt {
         return libraryVersion;
     }
 
-    synchronized boolean available() {
-        try {
-            ensureLoaded();
-            return true;
-        } catch (ApiException e) {
-            return false;
-        }
-    }
-
     private static void runEventLoop() {
         try {
             Library.runEventLoop();

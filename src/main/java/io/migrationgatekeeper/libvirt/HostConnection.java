@@ -77,6 +77,15 @@ final class HostConnection {
         return fresh;
     }
 
+    /**
+     * For a caller whose call timed out: records the failure at once and drops the connection in the background,
+     * since the worker that hung may hold this object's lock for as long as the daemon stays silent.
+     */
+    void abandon(String why) {
+        snapshot = new Snapshot(ConnectionState.DISCONNECTED, Instant.now(), why, snapshot.versions());
+        closer.execute(() -> discard(why));
+    }
+
     /** Drops the connection (it broke, or a call on it hung); the next call opens a new one. */
     synchronized void discard(String why) {
         Connect old = connect;

@@ -92,7 +92,7 @@ class HostConnections implements DisposableBean {
             return result.get(properties.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             result.cancel(true);
-            connection.discard(what + " got no answer within " + properties.callTimeout().toSeconds() + "s");
+            connection.abandon(what + " got no answer within " + properties.callTimeout().toSeconds() + "s");
             throw unavailable(host, "libvirtd on host '" + host.name() + "' did not answer " + what + " within "
                     + properties.callTimeout().toSeconds() + "s (gatekeeper.libvirt.call-timeout)");
         } catch (ExecutionException e) {

@@ -71,7 +71,9 @@ public final class Api {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
     }
 
-    public Reply send(HttpRequest request) {
+    public Reply send(HttpRequest original) {
+        // A hung server must fail the test, not hold the build.
+        HttpRequest request = HttpRequest.newBuilder(original, (name, value) -> true).timeout(Duration.ofSeconds(60)).build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             Reply reply = new Reply(response.statusCode(),

@@ -1,0 +1,161 @@
+package io.migrationgatekeeper.libvirt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.migrationgatekeeper.testsupport.Api;
+import io.migrationgatekeeper.testsupport.LibvirtLab;
+import io.migrationgatekeeper.testsupport.RequiresLibvirt;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/** The gatekeeper against two real libvirt daemons and a running QEMU guest. */
+@RequiresLibvirt(daemons = true)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "gatekeeper.libvirt.call-timeout=3s",
+        "gatekeeper.libvirt.keepalive-interval=1s",
+        "gatekeeper.libvirt.keepalive-count=2",
+        "gatekeeper.hosts.lab-a.qemu-drop-cache=auto",
+        "gatekeeper.hosts.lab-b.qemu-drop-cache=auto"})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LabHostsIT {
+
+    private static final LibvirtLab LAB = LibvirtLab.create();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    HostConnections connections;
+
+    Api api;
+
+    @DynamicPropertySource
+    static void hosts(DynamicPropertyRegistry registry) {
+        registry.add("gatekeeper.hosts.lab-a.uri", () -> LAB.a().uri());
+        registry.add("gatekeeper.hosts.lab-b.uri", () -> LAB.b().uri());
+    }
+
+    @BeforeAll
+    static void startLab() {
+        LAB.start();
+    }
+
+    @AfterAll
+    static void stopLab() {
+        LAB.close();
+    }
+
+    @BeforeEach
+    void client() {
+        api = new Api(port);
+    }
+
+    @Test
+    @Order(1)
+    void readsAndEvaluatesTheLiveXmlOfTheRunningGuest() {
+        Api.Reply reply = api.postJson("/v1/preflight", Map.of(
+                "domain", Map.of("host", "lab-a", "name", LibvirtLab.GUEST), "targetHost", "lab-b"));
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        JsonNode body = reply.json();
+        assertThat(body.get("definition").toString()).isEqualTo("{\"origin\":\"host\",\"host\":\"lab-a\",\"active\":true}");
+        JsonNode disk = body.get("disks").get(0);
+        assertThat(disk.get("source").asString()).isEqualTo(LAB.images().resolve("vm1.qcow2").toString());
+        assertThat(disk.get("cache").asString()).isEqualTo("writeback");
+        assertThat(disk.get("reason").asString()).isEqualTo("STORAGE_NOT_SHARED");
+        assertThat(body.get("decision").asString()).isEqualTo("DENIED");
+
+        String uuid = body.get("domain").get("uuid").asString();
+        Api.Reply byUuid = api.postJson("/v1/preflight", Map.of("domain", Map.of("host", "lab-a", "uuid", uuid)));
+        assertThat(byUuid.json().get("domain").get("name").asString()).isEqualTo(LibvirtLab.GUEST);
+        Api.Reply elsewhere = api.postJson("/v1/preflight", Map.of("domain", Map.of("host", "lab-b", "uuid", uuid)));
+        assertThat(elsewhere.status()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(2)
+    void hostsShowBothDaemonsWithTheirVersions() {
+        JsonNode hosts = api.get("/v1/hosts").json();
+
+        assertThat(hosts).hasSize(2);
+        for (JsonNode host : hosts) {
+            assertThat(host.get("connection").get("state").asString()).as(host.toString()).isEqualTo("CONNECTED");
+            assertThat(host.get("libvirtVersion").asString()).matches("\\d+\\.\\d+\\.\\d+");
+            assertThat(host.get("hypervisor").get("type").asString()).isEqualTo("QEMU");
+            assertThat(host.get("hypervisor").get("version").asString()).matches("\\d+\\.\\d+\\.\\d+");
+            assertThat(host.get("dropCacheApplies").asBoolean()).as("QEMU >= 4.0 under auto").isTrue();
+        }
+        assertThat(api.get("/actuator/health/libvirt").body()).contains("lab-a", "lab-b").doesNotContain("DOWN");
+    }
+
+    @Test
+    @Order(3)
+    void aKilledAndRestartedDaemonIsReconnectedWithoutRestartingTheService() {
+        long connects = connections.opened(host("lab-a"));
+
+        LAB.a().kill();
+        Api.Reply whileDown = preflightOnA();
+        assertThat(whileDown.status()).as(whileDown.body()).isEqualTo(503);
+        assertThat(whileDown.header("Retry-After")).isNotNull();
+
+        LAB.a().start();
+        Api.Reply afterRestart = preflightOnA();
+        assertThat(afterRestart.status()).as(afterRestart.body()).isEqualTo(200);
+        assertThat(afterRestart.json().get("definition").get("active").asBoolean())
+                .as("the guest survived its daemon's crash").isTrue();
+        assertThat(connections.opened(host("lab-a"))).as("connections opened").isGreaterThan(connects);
+        assertThat(api.get("/v1/hosts/lab-a").json().get("connection").get("state").asString()).isEqualTo("CONNECTED");
+    }
+
+    @Test
+    @Order(4)
+    void aDaemonThatStopsAnsweringFailsCallsWithinTheTimeout() {
+        assertThat(preflightOnA().status()).isEqualTo(200);
+        LAB.a().freeze();
+        try {
+            Instant start = Instant.now();
+            Api.Reply hung = preflightOnA();
+            Duration took = Duration.between(start, Instant.now());
+
+            assertThat(hung.status()).as(hung.body()).isEqualTo(503);
+            assertThat(hung.json().get("detail").asString()).contains("did not answer", "within 3s");
+            assertThat(took).as("bounded by call-timeout (3 s)").isLessThan(Duration.ofSeconds(6));
+            Api.Reply again = preflightOnA();
+            assertThat(again.status()).isEqualTo(503);
+        } finally {
+            LAB.a().thaw();
+        }
+        Api.Reply recovered = null;
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(deadline)) {
+            recovered = preflightOnA();
+            if (recovered.status() == 200) {
+                break;
+            }
+        }
+        assertThat(recovered.status()).as("answers again once the daemon does: %s", recovered.body()).isEqualTo(200);
+    }
+
+    private Api.Reply preflightOnA() {
+        return api.postJson("/v1/preflight", Map.of("domain", Map.of("host", "lab-a", "name", LibvirtLab.GUEST)));
+    }
+
+    private io.migrationgatekeeper.inventory.InventoryHost host(String name) {
+        return new io.migrationgatekeeper.inventory.InventoryHost(name, null, null, null, Map.of(),
+                io.migrationgatekeeper.inventory.QemuDropCache.AUTO);
+    }
+}

@@ -1,0 +1,303 @@
+package io.migrationgatekeeper.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Two real libvirt daemons on this machine and a tiny TCG guest: a migration lab. Each daemon runs in session
+ * mode as user {@code nobody}, with its own XDG directories and {@code host_uuid} (libvirt refuses to migrate
+ * to a host with the same UUID), reachable on a unix socket only. Everything is torn down by PID in
+ * {@link #close()}. Needs root and the Debian packages {@link RequiresLibvirt} names.
+ */
+public final class LibvirtLab implements AutoCloseable {
+
+    public static final String GUEST = "vm1";
+    private static final String NOBODY = "65534";
+
+    private final Path root;
+    private final Map<String, Daemon> daemons = new LinkedHashMap<>();
+
+    /** One daemon: its directories, and its process while it runs. */
+    public final class Daemon {
+        private final String name;
+        private final Path dir;
+        private Process process;
+
+        private Daemon(String name, String hostUuid) {
+            this.name = name;
+            this.dir = root.resolve(name);
+            try {
+                for (String sub : List.of("config/libvirt", "cache", "runtime", "home", "data")) {
+                    Files.createDirectories(dir.resolve(sub));
+                }
+                Files.writeString(dir.resolve("config/libvirt/libvirtd.conf"), "host_uuid = \"" + hostUuid + "\"\n"
+                        + "log_outputs = \"3:file:" + dir.resolve("libvirtd.log") + "\"\n");
+                // QEMU logs straight to a file: no virtlogd needed.
+                Files.writeString(dir.resolve("config/libvirt/qemu.conf"), "stdio_handler = \"file\"\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public String uri() {
+            return "qemu+unix:///session?socket=" + socket();
+        }
+
+        Path socket() {
+            return dir.resolve("runtime/libvirt/libvirt-sock");
+        }
+
+        public long pid() {
+            return process.pid();
+        }
+
+        /** Starts libvirtd and waits until it answers. */
+        public void start() {
+            try {
+                Files.deleteIfExists(socket());
+                List<String> command = List.of("setsid", "env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+                        "LANG=C.UTF-8", "HOME=" + dir.resolve("home"), "XDG_CONFIG_HOME=" + dir.resolve("config"),
+                        "XDG_CACHE_HOME=" + dir.resolve("cache"), "XDG_RUNTIME_DIR=" + dir.resolve("runtime"),
+                        "XDG_DATA_HOME=" + dir.resolve("data"), "setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
+                        "--clear-groups", "/usr/sbin/libvirtd");
+                run("chown", "-R", NOBODY + ":" + NOBODY, root.toString());
+                run("chmod", "700", dir.resolve("runtime").toString());
+                process = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("stdout.log").toFile()).start();
+                Instant deadline = Instant.now().plusSeconds(30);
+                while (!answers()) {
+                    if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+                        throw new IllegalStateException("libvirtd " + name + " did not come up: " + logs());
+                    }
+                    Thread.sleep(100);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private boolean answers() {
+            return Files.exists(socket()) && exec(Duration.ofSeconds(10), "virsh", "-q", "-c", uri(), "uri").exit() == 0;
+        }
+
+        /** SIGKILL: the daemon is gone at once, as in a crash (its guests keep running, as with a real crash). */
+        public void kill() {
+            signal("KILL");
+            waitForExit();
+        }
+
+        /** SIGSTOP: the daemon still holds its socket but answers nothing, as a hung daemon. */
+        public void freeze() {
+            signal("STOP");
+        }
+
+        public void thaw() {
+            signal("CONT");
+        }
+
+        public String virsh(String... args) {
+            List<String> command = new ArrayList<>(List.of("virsh", "-q", "-c", uri()));
+            command.addAll(List.of(args));
+            Result result = exec(Duration.ofSeconds(60), command.toArray(String[]::new));
+            if (result.exit() != 0) {
+                throw new IllegalStateException("virsh " + String.join(" ", args) + " on " + name + " failed: "
+                        + result.output());
+            }
+            return result.output().strip();
+        }
+
+        String logs() {
+            try {
+                StringBuilder text = new StringBuilder();
+                for (String file : List.of("stdout.log", "libvirtd.log")) {
+                    Path path = dir.resolve(file);
+                    if (Files.exists(path)) {
+                        String content = Files.readString(path);
+                        text.append("\n--- ").append(file).append('\n')
+                                .append(content.length() > 4000 ? content.substring(content.length() - 4000) : content);
+                    }
+                }
+                return text.toString();
+            } catch (IOException e) {
+                return e.toString();
+            }
+        }
+
+        private void signal(String signal) {
+            run("kill", "-" + signal, String.valueOf(process.pid()));
+        }
+
+        private void waitForExit() {
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    run("kill", "-KILL", String.valueOf(process.pid()));
+                    process.waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Guests first (their QEMU processes are children no signal to the daemon reaches), then the daemon. */
+        private void stop() {
+            if (process == null) {
+                return;
+            }
+            thaw();
+            if (process.isAlive()) {
+                for (String guest : exec(Duration.ofSeconds(20), "virsh", "-q", "-c", uri(), "list", "--name").output()
+                        .lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
+                    exec(Duration.ofSeconds(20), "virsh", "-q", "-c", uri(), "destroy", guest);
+                }
+                signal("TERM");
+                waitForExit();
+            }
+            // A guest whose daemon was killed keeps running: end it by the PID QEMU wrote.
+            try (Stream<Path> pidFiles = Files.exists(dir.resolve("runtime/libvirt/qemu/run"))
+                    ? Files.list(dir.resolve("runtime/libvirt/qemu/run")) : Stream.empty()) {
+                pidFiles.filter(p -> p.toString().endsWith(".pid")).forEach(p -> {
+                    try {
+                        run("kill", "-KILL", Files.readString(p).strip());
+                    } catch (IOException | IllegalStateException ignored) {
+                        // already gone
+                    }
+                });
+            } catch (IOException ignored) {
+                // nothing to clean
+            }
+        }
+    }
+
+    private LibvirtLab(Path root) {
+        this.root = root;
+        daemons.put("A", new Daemon("A", "5a1c0000-0000-4000-8000-00000000000a"));
+        daemons.put("B", new Daemon("B", "5a1c0000-0000-4000-8000-00000000000b"));
+    }
+
+    /** Lays out the lab's directories; nothing runs until {@link #start()}. */
+    public static LibvirtLab create() {
+        try {
+            return new LibvirtLab(Files.createTempDirectory("gatekeeper-lab-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Daemon a() {
+        return daemons.get("A");
+    }
+
+    public Daemon b() {
+        return daemons.get("B");
+    }
+
+    public Path images() {
+        return root.resolve("images");
+    }
+
+    /** Starts both daemons, warms their QEMU capability caches in parallel, and starts the guest on A. */
+    public LibvirtLab start() {
+        try {
+            Files.createDirectories(images());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        a().start();
+        b().start();
+        // The first QEMU call on a daemon probes QEMU's capabilities (about 4 s): both at once.
+        Thread warmB = new Thread(() -> b().virsh("version"));
+        warmB.start();
+        a().virsh("version");
+        try {
+            warmB.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        defineAndStartGuest(a(), GUEST, "writeback");
+        return this;
+    }
+
+    /** A 64 MiB TCG guest with one 16 MiB qcow2 disk on this machine's local filesystem. */
+    public void defineAndStartGuest(Daemon daemon, String name, String cache) {
+        Path image = images().resolve(name + ".qcow2");
+        run("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "16M");
+        run("chown", NOBODY + ":" + NOBODY, image.toString());
+        Path xml = root.resolve(name + ".xml");
+        try {
+            Files.writeString(xml, guestXml(name, image, cache), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        daemon.virsh("define", xml.toString());
+        daemon.virsh("start", name);
+    }
+
+    public static String guestXml(String name, Path image, String cache) {
+        return "<domain type='qemu'>\n"
+                + "  <name>" + name + "</name>\n"
+                + "  <memory unit='MiB'>64</memory>\n"
+                + "  <vcpu>1</vcpu>\n"
+                + "  <os><type arch='x86_64' machine='pc'>hvm</type></os>\n"
+                + "  <devices>\n"
+                + "    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n"
+                + "    <disk type='file' device='disk'>\n"
+                + "      <driver name='qemu' type='qcow2' cache='" + cache + "'/>\n"
+                + "      <source file='" + image + "'/>\n"
+                + "      <target dev='vda' bus='virtio'/>\n"
+                + "    </disk>\n"
+                + "    <memballoon model='none'/>\n"
+                + "  </devices>\n"
+                + "</domain>\n";
+    }
+
+    @Override
+    public void close() {
+        daemons.values().forEach(Daemon::stop);
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary directory; the OS cleans up what is left
+        }
+    }
+
+    record Result(int exit, String output) {}
+
+    private static void run(String... command) {
+        Result result = exec(Duration.ofSeconds(60), command);
+        if (result.exit() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + result.output());
+        }
+    }
+
+    static Result exec(Duration timeout, String... command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                return new Result(-1, String.join(" ", command) + " timed out");
+            }
+            return new Result(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return new Result(-1, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, e.toString());
+        }
+    }
+}

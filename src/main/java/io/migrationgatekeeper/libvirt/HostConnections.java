@@ -103,6 +103,15 @@ class HostConnections implements DisposableBean {
         }
     }
 
+    /**
+     * Runs a call that takes as long as it takes (a migration) on the caller's thread; only opening the
+     * connection is bounded. Its libvirt failure comes back as it is, for the caller to judge.
+     */
+    <T> T callUnbounded(InventoryHost host, String what, LibvirtCall<T> call) throws LibvirtException {
+        org.libvirt.Connect connect = call(host, "connecting for " + what, c -> c);
+        return call.apply(connect);
+    }
+
     /** Makes sure the host is connected, if it can be, and reports the state; never fails. */
     CompletableFuture<HostConnection.Snapshot> probe(InventoryHost host) {
         return CompletableFuture.supplyAsync(() -> {

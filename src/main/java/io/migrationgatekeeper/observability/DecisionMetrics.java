@@ -22,9 +22,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class DecisionMetrics {
 
-    /** What was decided; migration requests will be the second kind. */
+    /** What was decided: a preflight, or a migration request. */
     public enum Kind {
-        PREFLIGHT;
+        PREFLIGHT,
+        MIGRATION;
 
         String tag() {
             return name().toLowerCase(Locale.ROOT);

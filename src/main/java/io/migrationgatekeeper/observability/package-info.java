@@ -1,2 +1,2 @@
-/** Metrics for the dashboards of denied migrations: decisions, violations and evaluation time. */
+/** Metrics for the dashboards of denied migrations: decisions, violations, evaluation time, migration outcomes. */
 package io.migrationgatekeeper.observability;

@@ -10,9 +10,9 @@ import io.migrationgatekeeper.policy.Violation;
 import io.migrationgatekeeper.policy.Warning;
 import java.util.List;
 
-/** The JSON body of a preflight answer; field names are the API contract (openapi.yaml). */
+/** The JSON body of an evaluation, in preflights and migrations; field names are the API contract (openapi.yaml). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record PreflightResponse(
+public record PreflightResponse(
         String decision,
         String ruleDecision,
         String enforcement,
@@ -28,28 +28,28 @@ record PreflightResponse(
         String policyRevision) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record DomainRef(String name, String uuid, String type) {}
+    public record DomainRef(String name, String uuid, String type) {}
 
     /** Which definition was evaluated: {@code origin} {@code request} (the caller's XML) or {@code host}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Definition(String origin, String host, Boolean active) {}
+    public record Definition(String origin, String host, Boolean active) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record RequestEcho(String sourceHost, String targetHost, String storageMigration, List<String> migrateDisks,
+    public record RequestEcho(String sourceHost, String targetHost, String storageMigration, List<String> migrateDisks,
             boolean offline, String unsafeReason) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record DiskEntry(String target, String bus, String type, String device, String source, String cache,
+    public record DiskEntry(String target, String bus, String type, String device, String source, String cache,
             String storageClass, String verdict, String reason, String message, String remedy) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ViolationEntry(String disk, String source, String reason, String message, String remedy) {}
+    public record ViolationEntry(String disk, String source, String reason, String message, String remedy) {}
 
-    record WarningEntry(String code, String message) {}
+    public record WarningEntry(String code, String message) {}
 
-    record Flags(boolean unsafe, int value, List<String> names) {}
+    public record Flags(boolean unsafe, int value, List<String> names) {}
 
-    static PreflightResponse of(PreflightService.Result result) {
+    public static PreflightResponse of(PreflightService.Result result) {
         Evaluation e = result.evaluation();
         var request = result.request();
         return new PreflightResponse(

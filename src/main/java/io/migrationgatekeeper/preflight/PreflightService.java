@@ -15,21 +15,24 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.springframework.stereotype.Service;
 
-/** Parses, resolves the hosts, applies the rule and counts the decision. Touches no host. */
+/**
+ * Parses, resolves the hosts, applies the rule and counts the decision: for preflights, and for the
+ * migration service, which evaluates exactly the same way before it asks libvirt for anything.
+ */
 @Service
-class PreflightService {
+public class PreflightService {
 
     /**
      * Which definition was evaluated: the caller's ({@code host} null) or the one read from a host.
      *
      * @param active the domain was running, so the live definition was read
      */
-    record Definition(String origin, String host, Boolean active) {
+    public record Definition(String origin, String host, Boolean active) {
 
         static final Definition REQUEST = new Definition("request", null, null);
     }
 
-    record Result(Domain domain, Definition definition, MigrationRequest request, Evaluation evaluation,
+    public record Result(Domain domain, Definition definition, MigrationRequest request, Evaluation evaluation,
             String policyRevision) {}
 
     private final DomainXmlParser parser;
@@ -49,26 +52,40 @@ class PreflightService {
 
     /** Evaluates the caller's domain XML. */
     Result preflight(byte[] domainXml, MigrationRequest request) {
-        return evaluate(domainXml, Definition.REQUEST, request, System.nanoTime());
+        return evaluate(domainXml, Definition.REQUEST, request, System.nanoTime(), DecisionMetrics.Kind.PREFLIGHT);
     }
 
     /** Reads the domain's current definition from {@code request.sourceHost()} and evaluates it the same way. */
     Result preflight(DomainId id, MigrationRequest request) {
+        return evaluate(id, request, DecisionMetrics.Kind.PREFLIGHT);
+    }
+
+    /** A migration's evaluation of the domain's current definition on its source host, counted as {@code kind}. */
+    public Result evaluate(DomainId id, MigrationRequest request, DecisionMetrics.Kind kind) {
         long start = System.nanoTime();
         InventoryHost source = host("domain.host", request.sourceHost());
         checkTarget(request);
         LiveDefinition live = sourceHosts.definition(source, id);
         return evaluate(live.xml().getBytes(StandardCharsets.UTF_8), new Definition("host", live.host(), live.active()),
-                request, start);
+                request, start, kind);
     }
 
-    private Result evaluate(byte[] domainXml, Definition definition, MigrationRequest request, long start) {
+    /** The definition a migration sends for the target ({@code destination_xml}): judged, not counted again. */
+    public Result evaluateDestination(String destinationXml, MigrationRequest request) {
+        return evaluate(destinationXml.getBytes(StandardCharsets.UTF_8), new Definition("destination", null, null),
+                request, System.nanoTime(), null);
+    }
+
+    private Result evaluate(byte[] domainXml, Definition definition, MigrationRequest request, long start,
+            DecisionMetrics.Kind kind) {
         SourceHostFacts facts = request.sourceHost() == null
                 ? SourceHostFacts.UNKNOWN : sourceHosts.facts(host("sourceHost", request.sourceHost()));
         checkTarget(request);
         Domain domain = parser.parse(domainXml);
         Evaluation evaluation = policy.rule().evaluate(domain, request, facts);
-        metrics.record(DecisionMetrics.Kind.PREFLIGHT, evaluation, Duration.ofNanos(System.nanoTime() - start));
+        if (kind != null) {
+            metrics.record(kind, evaluation, Duration.ofNanos(System.nanoTime() - start));
+        }
         return new Result(domain, definition, request, evaluation, policy.revision());
     }
 

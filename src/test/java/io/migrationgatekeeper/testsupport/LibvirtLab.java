@@ -110,6 +110,13 @@ public final class LibvirtLab implements AutoCloseable {
             signal("CONT");
         }
 
+        /** virsh's exit code and output, without judging them. */
+        public Result tryVirsh(String... args) {
+            List<String> command = new ArrayList<>(List.of("virsh", "-q", "-c", uri()));
+            command.addAll(List.of(args));
+            return exec(Duration.ofSeconds(120), command.toArray(String[]::new));
+        }
+
         public String virsh(String... args) {
             List<String> command = new ArrayList<>(List.of("virsh", "-q", "-c", uri()));
             command.addAll(List.of(args));
@@ -247,6 +254,91 @@ public final class LibvirtLab implements AutoCloseable {
         daemon.virsh("start", name);
     }
 
+    /**
+     * A diskless 128 MiB guest whose "kernel" fills 110 MiB of its memory with pseudo-random data, once or over
+     * and over: unlike an idle guest (zero pages cost nothing to send), its migration takes time a bandwidth
+     * limit controls, and with {@code forever} it never converges under a low one.
+     */
+    public void defineAndStartBusyGuest(Daemon daemon, String name, boolean forever) {
+        Path kernel = busyKernel(forever);
+        Path xml = root.resolve(name + ".xml");
+        try {
+            Files.writeString(xml, "<domain type='qemu'>\n"
+                    + "  <name>" + name + "</name>\n"
+                    + "  <memory unit='MiB'>128</memory>\n"
+                    + "  <vcpu>1</vcpu>\n"
+                    + "  <os><type arch='x86_64' machine='pc'>hvm</type><kernel>" + kernel + "</kernel></os>\n"
+                    + "  <devices>\n"
+                    + "    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n"
+                    + "    <memballoon model='none'/>\n"
+                    + "  </devices>\n"
+                    + "</domain>\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        daemon.virsh("define", xml.toString());
+        daemon.virsh("start", name);
+    }
+
+    /** A multiboot ELF, assembled here (binutils), that writes an LCG sequence from 2 MiB to 112 MiB. */
+    private Path busyKernel(boolean forever) {
+        String name = forever ? "busy-forever" : "busy-once";
+        Path elf = root.resolve(name + ".elf");
+        if (Files.exists(elf)) {
+            return elf;
+        }
+        Path source = root.resolve(name + ".S");
+        Path object = root.resolve(name + ".o");
+        try {
+            Files.writeString(source, String.join("\n",
+                    "    .section .text",
+                    "    .code32",
+                    "    .align 4",
+                    "    .long 0x1BADB002",
+                    "    .long 0x00000000",
+                    "    .long -(0x1BADB002)",
+                    "    .global _start",
+                    "_start:",
+                    "    cli",
+                    "again:",
+                    "    mov $0x00200000, %edi",
+                    "    mov $12345, %eax",
+                    "fill:",
+                    "    imul $1103515245, %eax, %eax",
+                    "    add $12345, %eax",
+                    "    mov %eax, (%edi)",
+                    "    add $4, %edi",
+                    "    cmp $0x07000000, %edi",
+                    "    jb fill",
+                    forever ? "    jmp again" : "    jmp done",
+                    "done:",
+                    "    hlt",
+                    "    jmp done",
+                    ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        run("as", "--32", "-o", object.toString(), source.toString());
+        run("ld", "-m", "elf_i386", "-Ttext", "0x100000", "-e", "_start", "-o", elf.toString(), object.toString());
+        run("chown", NOBODY + ":" + NOBODY, elf.toString());
+        return elf;
+    }
+
+    /** A 64 MiB guest with no disk at all: libvirt itself migrates it without VIR_MIGRATE_UNSAFE. */
+    public void defineAndStartDisklessGuest(Daemon daemon, String name) {
+        Path xml = root.resolve(name + ".xml");
+        try {
+            Files.writeString(xml, "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>64</memory>"
+                    + "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os><devices>"
+                    + "<emulator>/usr/bin/qemu-system-x86_64</emulator><memballoon model='none'/></devices></domain>",
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        daemon.virsh("define", xml.toString());
+        daemon.virsh("start", name);
+    }
+
     public static String guestXml(String name, Path image, String cache) {
         return "<domain type='qemu'>\n"
                 + "  <name>" + name + "</name>\n"
@@ -275,7 +367,7 @@ public final class LibvirtLab implements AutoCloseable {
         }
     }
 
-    record Result(int exit, String output) {}
+    public record Result(int exit, String output) {}
 
     private static void run(String... command) {
         Result result = exec(Duration.ofSeconds(60), command);

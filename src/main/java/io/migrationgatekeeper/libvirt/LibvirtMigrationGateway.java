@@ -1,0 +1,149 @@
+package io.migrationgatekeeper.libvirt;
+
+import io.migrationgatekeeper.inventory.InventoryHost;
+import io.migrationgatekeeper.migration.JobProgress;
+import io.migrationgatekeeper.migration.MigrationGateway;
+import io.migrationgatekeeper.migration.MigrationPlan;
+import io.migrationgatekeeper.problem.ApiException;
+import io.migrationgatekeeper.problem.ProblemType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.libvirt.Domain;
+import org.libvirt.DomainJobStats;
+import org.libvirt.Error.ErrorNumber;
+import org.libvirt.LibvirtException;
+import org.libvirt.TypedParameter;
+import org.libvirt.TypedStringParameter;
+import org.libvirt.TypedUlongParameter;
+import org.springframework.stereotype.Component;
+
+/** Migrations through libvirt-java: {@code virDomainMigrateToURI3}, peer-to-peer, on the source's connection. */
+@Component
+class LibvirtMigrationGateway implements MigrationGateway {
+
+    /** {@code virDomainJobType}: VIR_DOMAIN_JOB_NONE. */
+    private static final int JOB_NONE = 0;
+
+    private final HostConnections connections;
+
+    LibvirtMigrationGateway(HostConnections connections) {
+        this.connections = connections;
+    }
+
+    @Override
+    public void migrate(InventoryHost source, String domainUuid, MigrationPlan plan) throws MigrationFailedException {
+        List<TypedParameter> params = new ArrayList<>();
+        if (plan.migrateUri() != null) {
+            params.add(new TypedStringParameter(Domain.DomainMigrateParameters.VIR_MIGRATE_PARAM_URI, plan.migrateUri()));
+        }
+        if (plan.listenAddress() != null) {
+            params.add(new TypedStringParameter(Domain.DomainMigrateParameters.VIR_MIGRATE_PARAM_LISTEN_ADDRESS,
+                    plan.listenAddress()));
+        }
+        if (plan.bandwidthMiBps() != null) {
+            params.add(new TypedUlongParameter(Domain.DomainMigrateParameters.VIR_MIGRATE_PARAM_BANDWIDTH,
+                    plan.bandwidthMiBps()));
+        }
+        if (plan.migrateDisks() != null) {
+            for (String disk : plan.migrateDisks()) {
+                params.add(new TypedStringParameter(Domain.DomainMigrateParameters.VIR_MIGRATE_PARAM_MIGRATE_DISKS, disk));
+            }
+        }
+        if (plan.destinationXml() != null) {
+            params.add(new TypedStringParameter(Domain.DomainMigrateParameters.VIR_MIGRATE_PARAM_DEST_XML,
+                    plan.destinationXml()));
+        }
+        TypedParameter[] array = params.toArray(TypedParameter[]::new);
+        try {
+            connections.callUnbounded(source, "migrating", connect -> {
+                Domain domain = connect.domainLookupByUUIDString(domainUuid);
+                if (plan.maxDowntimeMs() != null) {
+                    domain.migrateSetMaxDowntime(plan.maxDowntimeMs());
+                }
+                return domain.migrateToURI(plan.destinationUri(), array, plan.flags());
+            });
+        } catch (LibvirtException e) {
+            ErrorNumber code = e.getError() == null ? ErrorNumber.VIR_ERR_UNKNOWN : e.getError().getCode();
+            throw new MigrationFailedException(code.name(), HostConnection.message(e));
+        } catch (ApiException e) {
+            throw new MigrationFailedException(e.type().name(), e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<JobProgress> progress(InventoryHost host, String domainUuid) {
+        return stats(host, domainUuid, 0);
+    }
+
+    @Override
+    public Optional<JobProgress> completed(InventoryHost host, String domainUuid) {
+        return stats(host, domainUuid, Domain.GetJobStatsFlags.COMPLETED);
+    }
+
+    private Optional<JobProgress> stats(InventoryHost host, String domainUuid, int flags) {
+        return connections.call(host, "reading job statistics", connect -> {
+            DomainJobStats stats;
+            try {
+                stats = connect.domainLookupByUUIDString(domainUuid).getJobStats(flags);
+            } catch (LibvirtException e) {
+                if (e.getError() != null && e.getError().getCode() == ErrorNumber.VIR_ERR_NO_DOMAIN) {
+                    return Optional.<JobProgress>empty();
+                }
+                throw e;
+            }
+            if (stats.type == JOB_NONE) {
+                return Optional.<JobProgress>empty();
+            }
+            Map<String, Long> values = new HashMap<>();
+            for (TypedParameter p : stats.stats) {
+                try {
+                    values.put(p.field, Long.parseLong(p.getValueAsString()));
+                } catch (NumberFormatException notANumber) {
+                    // not a counter
+                }
+            }
+            return Optional.of(new JobProgress(values.get("memory_total"), values.get("memory_processed"),
+                    values.get("memory_remaining"), values.get("data_total"), values.get("data_processed"),
+                    values.get("data_remaining"), values.get("time_elapsed"), values.get("downtime")));
+        });
+    }
+
+    @Override
+    public void abort(InventoryHost host, String domainUuid) {
+        connections.call(host, "aborting the migration", connect -> {
+            try {
+                return connect.domainLookupByUUIDString(domainUuid).abortJob();
+            } catch (LibvirtException e) {
+                // The job ended meanwhile: nothing left to abort.
+                if (e.getError() != null && (e.getError().getCode() == ErrorNumber.VIR_ERR_OPERATION_INVALID
+                        || e.getError().getCode() == ErrorNumber.VIR_ERR_NO_DOMAIN)) {
+                    return 0;
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public Presence presence(InventoryHost host, String domainUuid) {
+        return connections.call(host, "looking the domain up", connect -> {
+            Domain domain;
+            try {
+                domain = connect.domainLookupByUUIDString(domainUuid);
+            } catch (LibvirtException e) {
+                if (e.getError() != null && e.getError().getCode() == ErrorNumber.VIR_ERR_NO_DOMAIN) {
+                    return Presence.ABSENT;
+                }
+                throw e;
+            }
+            if (domain.isActive() != 1) {
+                return Presence.DEFINED;
+            }
+            return domain.getJobInfo().getType() == JOB_NONE ? Presence.RUNNING : Presence.MIGRATING;
+        });
+    }
+
+}

@@ -2,16 +2,14 @@ package io.migrationgatekeeper.libvirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.migrationgatekeeper.MigrationGatekeeperApplication;
 import io.migrationgatekeeper.testsupport.Api;
+import io.migrationgatekeeper.testsupport.ServiceProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,18 +27,11 @@ class WithoutNativeLibvirtIT {
     private static final List<String> LIBRARY_DIRS = List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib",
             "/usr/lib/aarch64-linux-gnu");
 
-    private Process service;
+    private ServiceProcess service;
     private Api api;
-    private Path log;
 
     @BeforeAll
-    void start() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        log = Files.createTempFile("gatekeeper-no-libvirt", ".log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    void start() {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")) || "true".equals(System.getenv("CI")),
                 "hiding libvirt0 needs root (a private mount namespace)");
         StringBuilder hide = new StringBuilder();
@@ -52,34 +43,17 @@ class WithoutNativeLibvirtIT {
                 // no such directory on this machine
             }
         }
-        String command = hide + "exec '" + java + "' -cp '" + System.getProperty("java.class.path") + "' "
-                + MigrationGatekeeperApplication.class.getName() + " --server.port=" + port
-                + " --spring.profiles.active=sample";
-        service = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "sh", "-c", command)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        api = new Api(port);
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (true) {
-            try {
-                if (api.get("/actuator/health/liveness").status() == 200) {
-                    break;
-                }
-            } catch (RuntimeException notYet) {
-                // not listening yet
-            }
-            assertThat(service.isAlive()).as("service alive; log:%n%s", Files.readString(log)).isTrue();
-            assertThat(Instant.now()).as("started within 60 s").isBefore(deadline);
-            Thread.sleep(200);
-        }
+        service = ServiceProcess.start(java -> List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                hide + "exec " + java.stream().map(word -> "'" + word + "'").collect(Collectors.joining(" "))),
+                "--spring.profiles.active=sample");
+        api = service.api();
     }
 
     @AfterAll
-    void stop() throws Exception {
+    void stop() {
         if (service != null) {
-            service.destroy();
-            service.waitFor();
+            service.close();
         }
-        Files.deleteIfExists(log);
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.migrationgatekeeper.policy.InvalidMigrationRequestException;
  * @param bandwidthMiBps cap on migration bandwidth; null for libvirt's default
  * @param timeoutSeconds abort the migration when it runs longer
  */
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record MigrationOptions(
         boolean live,
         boolean persistent,

@@ -181,8 +181,10 @@ class LabMigrationsIT {
 
         JsonNode running = await(id, Duration.ofSeconds(30),
                 job -> job.get("state").asString().equals("RUNNING") && job.has("progress")
-                        && job.get("progress").has("memoryTotal"));
+                        && job.get("progress").has("memoryProcessed")
+                        && job.get("progress").get("memoryProcessed").asLong() > 0);
         assertThat(running.get("progress").get("memoryTotal").asLong()).isPositive();
+        assertThat(running.get("progress").get("timeElapsedMs").asLong()).isPositive();
 
         Api.Reply cancel = api.post("/v1/migrations/" + id + "/cancel", "application/json",
                 HttpRequest.BodyPublishers.noBody());

@@ -43,8 +43,11 @@ class JobRunner implements SmartLifecycle {
     private final MigrationMetrics metrics;
     private final JsonMapper json;
     private final String replica;
-    private final ScheduledExecutorService scheduler;
-    private final ExecutorService runners;
+    private final AtomicInteger threads = new AtomicInteger();
+    // Created in start(), ended in stop(): a context may be stopped and started again (Spring's test context
+    // cache pauses idle contexts).
+    private volatile ScheduledExecutorService scheduler;
+    private volatile ExecutorService runners;
     private final Set<String> timedOut = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
 
@@ -57,9 +60,6 @@ class JobRunner implements SmartLifecycle {
         this.metrics = metrics;
         this.json = json;
         this.replica = hostname() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        AtomicInteger threads = new AtomicInteger();
-        this.scheduler = Executors.newScheduledThreadPool(2, task -> daemon(task, "migration-scheduler-" + threads.incrementAndGet()));
-        this.runners = Executors.newCachedThreadPool(task -> daemon(task, "migration-" + threads.incrementAndGet()));
         metrics.hostGauges(inventory.all().stream().map(InventoryHost::name).toList(),
                 host -> ledger.countByHost(JobState.RUNNING).getOrDefault(host, 0),
                 host -> ledger.countByHost(JobState.QUEUED).getOrDefault(host, 0));
@@ -209,11 +209,15 @@ class JobRunner implements SmartLifecycle {
 
     @EventListener(ApplicationReadyEvent.class)
     void onReady() {
-        scheduler.execute(this::reconcile);
+        if (running) {
+            scheduler.execute(this::reconcile);
+        }
     }
 
     @Override
     public void start() {
+        scheduler = Executors.newScheduledThreadPool(2, task -> daemon(task, "migration-scheduler-" + threads.incrementAndGet()));
+        runners = Executors.newCachedThreadPool(task -> daemon(task, "migration-" + threads.incrementAndGet()));
         running = true;
         long tick = properties.pollInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::dispatch, tick, tick, TimeUnit.MILLISECONDS);

@@ -23,7 +23,7 @@ public final class LibvirtCondition implements ExecutionCondition {
         }
         String reason = "needs " + String.join(", ", missing)
                 + " (.ci/run installs the Debian packages: libvirt0 libvirt-daemon libvirt-daemon-driver-qemu"
-                + " libvirt-clients qemu-system-x86 qemu-utils)";
+                + " libvirt-clients qemu-system-x86 qemu-utils binutils)";
         if ("true".equals(System.getenv("CI"))) {
             throw new IllegalStateException("CI=true and these libvirt tests cannot run: " + reason);
         }
@@ -45,6 +45,9 @@ public final class LibvirtCondition implements ExecutionCondition {
             }
             if (!exists("/usr/bin/qemu-img")) {
                 missing.add("qemu-img (qemu-utils)");
+            }
+            if (!exists("/usr/bin/as") || !exists("/usr/bin/ld")) {
+                missing.add("as and ld (binutils) for the lab's busy guest");
             }
             if (!exists("/usr/bin/setpriv")) {
                 missing.add("setpriv (util-linux)");

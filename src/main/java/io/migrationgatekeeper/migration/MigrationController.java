@@ -3,12 +3,12 @@ package io.migrationgatekeeper.migration;
 import io.migrationgatekeeper.policy.InvalidMigrationRequestException;
 import io.migrationgatekeeper.problem.ApiException;
 import io.migrationgatekeeper.problem.ProblemType;
+import io.migrationgatekeeper.security.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.Principal;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -158,10 +158,9 @@ class MigrationController {
         }
     }
 
-    /** Until authentication lands, every request is anonymous; the ledger records whatever principal there is. */
+    /** The token subject or the API key's name: what the ledger and the decision log record as requester. */
     private static String requester(HttpServletRequest http) {
-        Principal principal = http.getUserPrincipal();
-        return principal == null ? "anonymous" : principal.getName();
+        return Caller.name();
     }
 
     private static String sha256(byte[] body) {

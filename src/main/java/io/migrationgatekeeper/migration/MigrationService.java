@@ -17,6 +17,7 @@ import io.migrationgatekeeper.preflight.PreflightResponse;
 import io.migrationgatekeeper.preflight.PreflightService;
 import io.migrationgatekeeper.problem.ApiException;
 import io.migrationgatekeeper.problem.ProblemType;
+import io.migrationgatekeeper.security.Caller;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,6 +77,9 @@ class MigrationService {
         MigrationRequest request = new MigrationRequest(body.sourceHost(), body.targetHost(),
                 storageMigration(body.storageMigration()), body.migrateDisks(), Boolean.TRUE.equals(body.offline()),
                 body.unsafe() == null ? null : new UnsafeOverride(body.unsafe().reason()));
+        if (request.override().isPresent()) {
+            Caller.requireOverride();
+        }
         MigrationOptions options = options(body.options());
 
         PreflightService.Result live = evaluator.evaluate(domainId(body.domain()), request, DecisionMetrics.Kind.MIGRATION);

@@ -7,6 +7,7 @@ import io.migrationgatekeeper.policy.StorageMigration;
 import io.migrationgatekeeper.policy.UnsafeOverride;
 import io.migrationgatekeeper.problem.ApiException;
 import io.migrationgatekeeper.problem.ProblemType;
+import io.migrationgatekeeper.security.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -56,6 +57,7 @@ class PreflightController {
                 migrateDisks == null ? null : Arrays.stream(migrateDisks.split(",", -1)).map(String::strip).toList(),
                 bool(http, "offline"),
                 unsafeReason == null || unsafeReason.isBlank() ? null : new UnsafeOverride(unsafeReason));
+        authorise(request);
         byte[] xml = BoundedBody.read(http, maxBodyBytes);
         return answer(service.preflight(xml, request), bool(http, "failOnDeny"));
     }
@@ -90,6 +92,7 @@ class PreflightController {
                 body.migrateDisks(),
                 Boolean.TRUE.equals(body.offline()),
                 body.unsafe() == null ? null : new UnsafeOverride(body.unsafe().reason()));
+        authorise(request);
         boolean failOnDeny = Boolean.TRUE.equals(body.failOnDeny()) || bool(http, "failOnDeny");
         PreflightService.Result result = id == null
                 ? service.preflight(body.domainXml().getBytes(StandardCharsets.UTF_8), request)
@@ -107,6 +110,12 @@ class PreflightController {
             throw new InvalidMigrationRequestException("domain", "give exactly one of domain.name and domain.uuid");
         }
         return byName ? new DomainId(ref.name(), null) : new DomainId(null, ref.uuid().strip());
+    }
+
+    private static void authorise(MigrationRequest request) {
+        if (request.override().isPresent()) {
+            Caller.requireOverride();
+        }
     }
 
     private static ResponseEntity<Object> answer(PreflightService.Result result, boolean failOnDeny) {

@@ -25,7 +25,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /** Maps every failure to {@code application/problem+json} with a stable type; anything unmapped is a 500 and a bug. */
 @RestControllerAdvice
-class ProblemAdvice extends ResponseEntityExceptionHandler {
+public class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
 
@@ -94,6 +94,15 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         merged.putAll(problem.getHeaders());
         return new ResponseEntity<>(problem.getBody(), merged, type == ProblemType.BAD_PARAMETER ? statusCode
                 : HttpStatusCode.valueOf(type.status().value()));
+    }
+
+    /** The same body as every other problem, for filters that answer before Spring MVC does. */
+    public static ProblemDetail body(ProblemType type, String detail, String instance) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(type.status(), detail);
+        problem.setType(type.uri());
+        problem.setTitle(type.title());
+        problem.setInstance(URI.create(instance));
+        return problem;
     }
 
     static ResponseEntity<Object> problem(ProblemType type, String detail, Map<String, Object> properties,

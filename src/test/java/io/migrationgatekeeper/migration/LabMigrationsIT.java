@@ -129,10 +129,10 @@ class LabMigrationsIT {
         JsonNode done = awaitEnd(created.json().get("id").asString());
         assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
         assertThat(done.get("overrideReason").asString()).isEqualTo("OPS-4711: scratch disk, data loss accepted");
-        assertThat(done.get("requester").asString()).isEqualTo("anonymous");
+        assertThat(done.get("requester").asString()).isEqualTo("test-suite");
         Map<String, Object> decision = jdbc.sql("SELECT requester, override_reason, decision, reasons FROM decisions"
                 + " WHERE id = :id").param("id", done.get("decisionId").asString()).query().singleRow();
-        assertThat(decision).containsEntry("requester", "anonymous")
+        assertThat(decision).containsEntry("requester", "test-suite")
                 .containsEntry("override_reason", "OPS-4711: scratch disk, data loss accepted")
                 .containsEntry("decision", "ALLOWED_UNSAFE").containsEntry("reasons", "STORAGE_NOT_SHARED");
         assertRunsPersistentlyOn(LAB.a(), LibvirtLab.GUEST);

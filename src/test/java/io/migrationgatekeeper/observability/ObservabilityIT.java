@@ -57,8 +57,8 @@ class ObservabilityIT {
         assertThat(api.get("/actuator/health").body()).contains("\"UP\"");
         assertThat(api.get("/actuator/health/liveness").status()).isEqualTo(200);
         assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(200);
-        assertThat(api.get("/actuator/env").status()).isEqualTo(404);
-        assertThat(api.get("/actuator/beans").status()).isEqualTo(404);
+        assertThat(api.get("/actuator/env").status()).isEqualTo(403);
+        assertThat(api.get("/actuator/beans").status()).isEqualTo(403);
     }
 
     private String scrape() {

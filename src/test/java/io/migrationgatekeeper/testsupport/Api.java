@@ -30,11 +30,21 @@ public final class Api {
             .build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** The key src/test/resources/config/application.yaml configures with every scope. */
+    public static final String TEST_KEY = "test-key-all-scopes";
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final String credential;
 
     public Api(int port) {
+        this(port, TEST_KEY);
+    }
+
+    /** @param credential sent as {@code Authorization: Bearer}; null sends none */
+    public Api(int port, String credential) {
         this.base = "http://127.0.0.1:" + port;
+        this.credential = credential;
     }
 
     public record Reply(int status, String contentType, String body, HttpResponse<String> raw) {
@@ -73,7 +83,11 @@ public final class Api {
 
     public Reply send(HttpRequest original) {
         // A hung server must fail the test, not hold the build.
-        HttpRequest request = HttpRequest.newBuilder(original, (name, value) -> true).timeout(Duration.ofSeconds(60)).build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(original, (name, value) -> true).timeout(Duration.ofSeconds(60));
+        if (credential != null && original.headers().firstValue("Authorization").isEmpty()) {
+            builder.header("Authorization", "Bearer " + credential);
+        }
+        HttpRequest request = builder.build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             Reply reply = new Reply(response.statusCode(),

@@ -1,0 +1,34 @@
+package io.migrationgatekeeper.security;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** What a caller may do. A JWT carries them in its scope claim; an API key in its configuration. */
+public enum Scope {
+    /** {@code POST /v1/preflight}. */
+    PREFLIGHT("preflight"),
+    /** Create, read and cancel migrations. */
+    MIGRATE("migrate"),
+    /** Use an unsafe override, in preflights and migrations. */
+    OVERRIDE("override"),
+    /** {@code GET /v1/hosts}, {@code GET /v1/policy}. */
+    READ("read");
+
+    private final String value;
+
+    Scope(String value) {
+        this.value = value;
+    }
+
+    public String value() {
+        return value;
+    }
+
+    String authority() {
+        return "SCOPE_" + value;
+    }
+
+    static Optional<Scope> parse(String value) {
+        return Arrays.stream(values()).filter(s -> s.value.equals(value)).findFirst();
+    }
+}

@@ -1,0 +1,110 @@
+package io.migrationgatekeeper.security;
+
+import io.migrationgatekeeper.problem.ProblemAdvice;
+import io.migrationgatekeeper.problem.ProblemType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Every endpoint needs a credential and its scope, except health and metrics, which are scraped. Every other
+ * actuator endpoint is closed. Failures are problem responses like any other.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, SecurityProperties properties, JsonMapper json) throws Exception {
+        GatekeeperAuthentication authentication = new GatekeeperAuthentication(properties);
+        BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
+        RateLimiter limiter = new RateLimiter(properties.rateLimit().requestsPerSecond(), properties.rateLimit().burst());
+        http
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable())
+                .authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll()
+                        .requestMatchers("/actuator/**").denyAll()
+                        .requestMatchers(HttpMethod.POST, "/v1/preflight").hasAuthority(Scope.PREFLIGHT.authority())
+                        .requestMatchers("/v1/migrations", "/v1/migrations/**").hasAuthority(Scope.MIGRATE.authority())
+                        .requestMatchers(HttpMethod.GET, "/v1/hosts", "/v1/hosts/**", "/v1/policy")
+                        .hasAuthority(Scope.READ.authority())
+                        .anyRequest().authenticated())
+                .oauth2ResourceServer(oauth -> oauth
+                        .authenticationManagerResolver(request -> authentication)
+                        .authenticationEntryPoint((request, response, failure) -> {
+                            bearer.commence(request, response, failure);
+                            write(response, json, ProblemType.UNAUTHORIZED, request.getRequestURI(),
+                                    request.getHeader("Authorization") == null
+                                            ? "send a credential: 'Authorization: Bearer <token or API key>'"
+                                            : "the credential was not accepted: " + failure.getMessage());
+                        })
+                        .accessDeniedHandler((request, response, denied) -> write(response, json, ProblemType.FORBIDDEN,
+                                request.getRequestURI(), "'" + Caller.name() + "' lacks the scope this needs: "
+                                        + required(request))))
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint((request, response, failure) -> {
+                            response.setHeader("WWW-Authenticate", "Bearer");
+                            write(response, json, ProblemType.UNAUTHORIZED, request.getRequestURI(),
+                                    "send a credential: 'Authorization: Bearer <token or API key>'");
+                        })
+                        .accessDeniedHandler((request, response, denied) -> write(response, json, ProblemType.FORBIDDEN,
+                                request.getRequestURI(), "not allowed: " + required(request))))
+                .addFilterAfter(new OncePerRequestFilter() {
+                    @Override
+                    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+                            FilterChain chain) throws ServletException, IOException {
+                        Authentication caller = SecurityContextHolder.getContext().getAuthentication();
+                        if (caller != null && caller.isAuthenticated() && !caller.getName().equals("anonymousUser")) {
+                            Duration wait = limiter.acquire(caller.getName());
+                            if (!wait.isZero()) {
+                                response.setHeader("Retry-After", String.valueOf(Math.max(1, (wait.toMillis() + 999) / 1000)));
+                                write(response, json, ProblemType.RATE_LIMITED, request.getRequestURI(), "'"
+                                        + caller.getName() + "' exceeds gatekeeper.security.rate-limit ("
+                                        + properties.rateLimit().requestsPerSecond() + " requests/s)");
+                                return;
+                            }
+                        }
+                        chain.doFilter(request, response);
+                    }
+                }, BearerTokenAuthenticationFilter.class);
+        return http.build();
+    }
+
+    private static String required(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        if (path.startsWith("/v1/preflight")) {
+            return "scope 'preflight'";
+        }
+        if (path.startsWith("/v1/migrations")) {
+            return "scope 'migrate'";
+        }
+        if (path.startsWith("/v1/hosts") || path.startsWith("/v1/policy")) {
+            return "scope 'read'";
+        }
+        return "this endpoint is closed";
+    }
+
+    private static void write(HttpServletResponse response, JsonMapper json, ProblemType type, String path,
+            String detail) throws IOException {
+        response.setStatus(type.status().value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.getWriter().write(json.writeValueAsString(ProblemAdvice.body(type, detail, path)));
+    }
+}

@@ -2,6 +2,7 @@ package io.migrationgatekeeper.migration;
 
 import io.migrationgatekeeper.inventory.HostInventory;
 import io.migrationgatekeeper.inventory.InventoryHost;
+import io.migrationgatekeeper.observability.DecisionLog;
 import io.migrationgatekeeper.observability.DecisionMetrics;
 import io.migrationgatekeeper.observability.MigrationMetrics;
 import io.migrationgatekeeper.policy.Decision;
@@ -48,9 +49,11 @@ class MigrationService {
     private final MigrationGateway gateway;
     private final MigrationMetrics metrics;
     private final JsonMapper json;
+    private final DecisionLog decisionLog;
 
     MigrationService(PreflightService evaluator, HostInventory inventory, Ledger ledger, JobRunner runner,
-            MigrationGateway gateway, MigrationMetrics metrics, JsonMapper json) {
+            MigrationGateway gateway, MigrationMetrics metrics, JsonMapper json, DecisionLog decisionLog) {
+        this.decisionLog = decisionLog;
         this.evaluator = evaluator;
         this.inventory = inventory;
         this.ledger = ledger;
@@ -104,6 +107,11 @@ class MigrationService {
                 violations.stream().map(v -> v.reason().name()).distinct().collect(Collectors.joining(",")),
                 overrideReason, live.policyRevision(), json.writeValueAsString(body), json.writeValueAsString(evaluation)));
         JsonNode evaluationJson = json.valueToTree(evaluation);
+        decisionLog.write(new DecisionLog.Entry(decisionId, Instant.now(), "migration", requester,
+                DecisionLog.clientAddress(), request.sourceHost(), request.targetHost(), live.domain().name(),
+                live.domain().uuid(), decision.name(), live.evaluation().ruleDecision().name(),
+                live.evaluation().enforcement().value(), violations.stream().map(v -> v.reason().name()).distinct().toList(),
+                overrideReason, live.policyRevision()));
 
         if (denied) {
             violations.forEach(v -> metrics.denied(v.reason().name(), request.sourceHost(), request.targetHost()));

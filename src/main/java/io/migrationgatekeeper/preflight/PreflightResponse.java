@@ -13,6 +13,7 @@ import java.util.List;
 /** The JSON body of an evaluation, in preflights and migrations; field names are the API contract (openapi.yaml). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PreflightResponse(
+        String decisionId,
         String decision,
         String ruleDecision,
         String enforcement,
@@ -53,6 +54,7 @@ public record PreflightResponse(
         Evaluation e = result.evaluation();
         var request = result.request();
         return new PreflightResponse(
+                result.decisionId(),
                 e.decision().name(),
                 e.ruleDecision().name(),
                 e.enforcement().value(),

@@ -11,7 +11,12 @@ import io.migrationgatekeeper.policy.SourceHostFacts;
 import io.migrationgatekeeper.policyconfig.EffectivePolicy;
 import io.migrationgatekeeper.problem.ApiException;
 import io.migrationgatekeeper.problem.ProblemType;
+import io.migrationgatekeeper.observability.DecisionLog;
+import io.migrationgatekeeper.policy.UnsafeOverride;
+import io.migrationgatekeeper.security.Caller;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
 import java.time.Duration;
 import org.springframework.stereotype.Service;
 
@@ -32,17 +37,20 @@ public class PreflightService {
         static final Definition REQUEST = new Definition("request", null, null);
     }
 
-    public record Result(Domain domain, Definition definition, MigrationRequest request, Evaluation evaluation,
-            String policyRevision) {}
+    /** @param decisionId the preflight's entry in the decision log; null for a migration's evaluation */
+    public record Result(String decisionId, Domain domain, Definition definition, MigrationRequest request,
+            Evaluation evaluation, String policyRevision) {}
 
     private final DomainXmlParser parser;
     private final EffectivePolicy policy;
     private final HostInventory inventory;
     private final SourceHosts sourceHosts;
     private final DecisionMetrics metrics;
+    private final DecisionLog decisionLog;
 
     PreflightService(PreflightProperties properties, EffectivePolicy policy, HostInventory inventory,
-            SourceHosts sourceHosts, DecisionMetrics metrics) {
+            SourceHosts sourceHosts, DecisionMetrics metrics, DecisionLog decisionLog) {
+        this.decisionLog = decisionLog;
         this.parser = new DomainXmlParser(properties.maxDepth());
         this.policy = policy;
         this.inventory = inventory;
@@ -86,7 +94,17 @@ public class PreflightService {
         if (kind != null) {
             metrics.record(kind, evaluation, Duration.ofNanos(System.nanoTime() - start));
         }
-        return new Result(domain, definition, request, evaluation, policy.revision());
+        String decisionId = null;
+        // A migration's decision is logged by the migration service, which also weighs destination_xml.
+        if (kind == DecisionMetrics.Kind.PREFLIGHT) {
+            decisionId = UUID.randomUUID().toString();
+            decisionLog.write(new DecisionLog.Entry(decisionId, Instant.now(), "preflight", Caller.name(),
+                    DecisionLog.clientAddress(), request.sourceHost(), request.targetHost(), domain.name(), domain.uuid(),
+                    evaluation.decision().name(), evaluation.ruleDecision().name(), evaluation.enforcement().value(),
+                    evaluation.violations().stream().map(v -> v.reason().name()).distinct().toList(),
+                    request.override().map(UnsafeOverride::reason).orElse(null), policy.revision()));
+        }
+        return new Result(decisionId, domain, definition, request, evaluation, policy.revision());
     }
 
     /** Before anything is contacted: a target outside the inventory is the caller's mistake, not a host's. */

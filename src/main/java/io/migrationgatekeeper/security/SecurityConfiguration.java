@@ -19,6 +19,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,6 +35,8 @@ class SecurityConfiguration {
         GatekeeperAuthentication authentication = new GatekeeperAuthentication(properties);
         BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
         RateLimiter limiter = new RateLimiter(properties.rateLimit().requestsPerSecond(), properties.rateLimit().burst());
+        AccessDeniedHandler forbidden = (request, response, denied) -> write(response, json, ProblemType.FORBIDDEN,
+                request.getRequestURI(), "'" + Caller.name() + "' lacks the scope this needs: " + required(request));
         http
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -55,17 +58,14 @@ class SecurityConfiguration {
                                             ? "send a credential: 'Authorization: Bearer <token or API key>'"
                                             : "the credential was not accepted: " + failure.getMessage());
                         })
-                        .accessDeniedHandler((request, response, denied) -> write(response, json, ProblemType.FORBIDDEN,
-                                request.getRequestURI(), "'" + Caller.name() + "' lacks the scope this needs: "
-                                        + required(request))))
+                        .accessDeniedHandler(forbidden))
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint((request, response, failure) -> {
                             response.setHeader("WWW-Authenticate", "Bearer");
                             write(response, json, ProblemType.UNAUTHORIZED, request.getRequestURI(),
                                     "send a credential: 'Authorization: Bearer <token or API key>'");
                         })
-                        .accessDeniedHandler((request, response, denied) -> write(response, json, ProblemType.FORBIDDEN,
-                                request.getRequestURI(), "not allowed: " + required(request))))
+                        .accessDeniedHandler(forbidden))
                 .addFilterAfter(new OncePerRequestFilter() {
                     @Override
                     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,

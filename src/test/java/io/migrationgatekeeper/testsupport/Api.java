@@ -36,6 +36,7 @@ public final class Api {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String credential;
+    private final int port;
 
     public Api(int port) {
         this(port, TEST_KEY);
@@ -45,6 +46,11 @@ public final class Api {
     public Api(int port, String credential) {
         this.base = "http://127.0.0.1:" + port;
         this.credential = credential;
+        this.port = port;
+    }
+
+    public int port() {
+        return port;
     }
 
     public record Reply(int status, String contentType, String body, HttpResponse<String> raw) {

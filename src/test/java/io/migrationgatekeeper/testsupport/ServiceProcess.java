@@ -45,7 +45,12 @@ public final class ServiceProcess implements AutoCloseable {
             Process process = new ProcessBuilder(wrapper.apply(java)).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
             ServiceProcess service = new ServiceProcess(process, log, port);
-            service.awaitLive();
+            try {
+                service.awaitLive();
+            } catch (RuntimeException | AssertionError e) {
+                service.kill(); // never leave a half-started service behind
+                throw e;
+            }
             return service;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -82,7 +87,8 @@ public final class ServiceProcess implements AutoCloseable {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         while (true) {
             try {
-                if (api.get("/actuator/health/liveness").status() == 200) {
+                // Health is open, and probes send no credential: one that is not accepted would be refused.
+                if (new Api(api.port(), null).get("/actuator/health/liveness").status() == 200) {
                     return;
                 }
             } catch (RuntimeException notYet) {

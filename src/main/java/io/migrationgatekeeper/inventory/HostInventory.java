@@ -1,6 +1,8 @@
 package io.migrationgatekeeper.inventory;
 
 import io.migrationgatekeeper.configuration.InvalidConfigurationException;
+import io.migrationgatekeeper.problem.ApiException;
+import io.migrationgatekeeper.problem.ProblemType;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Collection;
@@ -61,6 +63,17 @@ public class HostInventory {
         } catch (URISyntaxException e) {
             throw new InvalidConfigurationException(property, "'" + value + "' is not a URI: " + e.getReason());
         }
+    }
+
+    /**
+     * The named host, for a request parameter that must name one.
+     *
+     * @throws ApiException 400 unknown-host, before anything is contacted
+     */
+    public InventoryHost require(String parameter, String name) {
+        return find(name).orElseThrow(() -> new ApiException(ProblemType.UNKNOWN_HOST,
+                parameter + ": '" + name + "' is not in the host inventory (gatekeeper.hosts); known hosts: "
+                        + String.join(", ", hosts.keySet().stream().sorted().toList())).with("parameter", parameter));
     }
 
     public Optional<InventoryHost> find(String name) {

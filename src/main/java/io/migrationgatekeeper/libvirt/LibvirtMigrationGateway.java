@@ -5,7 +5,6 @@ import io.migrationgatekeeper.migration.JobProgress;
 import io.migrationgatekeeper.migration.MigrationGateway;
 import io.migrationgatekeeper.migration.MigrationPlan;
 import io.migrationgatekeeper.problem.ApiException;
-import io.migrationgatekeeper.problem.ProblemType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -7,7 +7,6 @@ import io.migrationgatekeeper.policy.SourceHostFacts;
 import io.migrationgatekeeper.preflight.DomainId;
 import io.migrationgatekeeper.preflight.LiveDefinition;
 import io.migrationgatekeeper.preflight.SourceHosts;
-import io.migrationgatekeeper.problem.ApiException;
 import java.util.UUID;
 import org.libvirt.Domain;
 import org.springframework.stereotype.Component;
@@ -37,12 +36,7 @@ class LibvirtSourceHosts implements SourceHosts {
 
     /** An unreachable host under {@code auto} is not assumed to drop the cache: the rule stays on the safe side. */
     private Versions versionsIfReachable(InventoryHost host) {
-        try {
-            connections.call(host, "connecting", connect -> null);
-            return connections.snapshot(host).versions();
-        } catch (ApiException e) {
-            return null;
-        }
+        return connections.probe(host).join().versions();
     }
 
     @Override

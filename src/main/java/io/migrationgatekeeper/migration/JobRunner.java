@@ -7,7 +7,6 @@ import io.migrationgatekeeper.problem.ApiException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;

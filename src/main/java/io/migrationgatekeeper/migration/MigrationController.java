@@ -2,11 +2,12 @@ package io.migrationgatekeeper.migration;
 
 import io.migrationgatekeeper.policy.InvalidMigrationRequestException;
 import io.migrationgatekeeper.problem.ApiException;
+import io.migrationgatekeeper.problem.BoundedBody;
+import io.migrationgatekeeper.problem.StrictJson;
 import io.migrationgatekeeper.problem.ProblemType;
 import io.migrationgatekeeper.security.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -19,44 +20,37 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.ObjectReader;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 
 @RestController
 class MigrationController {
 
+    /** A migration body may carry a destination XML as well as the request. */
     private static final int MAX_BODY = 4 * 1024 * 1024;
 
     private final MigrationService service;
     private final Ledger ledger;
     private final JsonMapper json;
-    private final ObjectReader reader;
+    private final StrictJson<MigrationRequestJson> reader;
 
     MigrationController(MigrationService service, Ledger ledger, JsonMapper json) {
         this.service = service;
         this.ledger = ledger;
         this.json = json;
-        this.reader = json.readerFor(MigrationRequestJson.class).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.reader = new StrictJson<>(json, MigrationRequestJson.class);
     }
 
     @PostMapping(path = "/v1/migrations", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Object> create(@RequestBody byte[] body,
-            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey, HttpServletRequest http) {
-        if (body.length > MAX_BODY) {
-            throw new ApiException(ProblemType.BODY_TOO_LARGE, "the request body exceeds " + MAX_BODY + " bytes")
-                    .with("limit", MAX_BODY);
-        }
-        MigrationRequestJson request = parse(body);
+    ResponseEntity<Object> create(@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+            HttpServletRequest http) {
+        byte[] body = BoundedBody.read(http, MAX_BODY);
+        MigrationRequestJson request = reader.read(body);
         if (idempotencyKey == null) {
-            return answer(service.request(request, requester(http)), http);
+            return answer(service.request(request, Caller.name()), http);
         }
         if (idempotencyKey.isBlank() || idempotencyKey.length() > 200) {
             throw new InvalidMigrationRequestException("Idempotency-Key", "must be 1 to 200 characters");
@@ -68,7 +62,7 @@ class MigrationController {
         }
         ResponseEntity<Object> answer;
         try {
-            answer = answer(service.request(request, requester(http)), http);
+            answer = answer(service.request(request, Caller.name()), http);
         } catch (RuntimeException e) {
             // Not decided (bad input, host down): the same key may be retried.
             ledger.releaseKey(idempotencyKey);
@@ -143,25 +137,7 @@ class MigrationController {
         return builder.contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
     }
 
-    private MigrationRequestJson parse(byte[] body) {
-        try {
-            MigrationRequestJson request = reader.readValue(body);
-            if (request == null) {
-                throw new ApiException(ProblemType.MALFORMED_JSON, "the request body is empty: send a JSON object");
-            }
-            return request;
-        } catch (UnrecognizedPropertyException e) {
-            throw new ApiException(ProblemType.BAD_PARAMETER, "unknown field '" + e.getPropertyName() + "'")
-                    .with("parameter", e.getPropertyName());
-        } catch (JacksonException e) {
-            throw new ApiException(ProblemType.BAD_PARAMETER, "not a migration request: " + e.getOriginalMessage());
-        }
-    }
 
-    /** The token subject or the API key's name: what the ledger and the decision log record as requester. */
-    private static String requester(HttpServletRequest http) {
-        return Caller.name();
-    }
 
     private static String sha256(byte[] body) {
         try {

@@ -71,14 +71,11 @@ class MigrationService {
             throw new InvalidMigrationRequestException(body.sourceHost() == null ? "sourceHost" : "targetHost",
                     "is required: an inventory host name");
         }
-        if (body.unsafe() != null && (body.unsafe().reason() == null || body.unsafe().reason().isBlank())) {
-            throw new InvalidMigrationRequestException("unsafe.reason", "an unsafe override needs a non-empty reason");
-        }
         // Both hosts must be known before anything is contacted.
-        InventoryHost target = host("targetHost", body.targetHost());
-        host("sourceHost", body.sourceHost());
+        InventoryHost target = inventory.require("targetHost", body.targetHost());
+        inventory.require("sourceHost", body.sourceHost());
         MigrationRequest request = new MigrationRequest(body.sourceHost(), body.targetHost(),
-                storageMigration(body.storageMigration()), body.migrateDisks(), Boolean.TRUE.equals(body.offline()),
+                StorageMigration.fromRequest(body.storageMigration()), body.migrateDisks(), Boolean.TRUE.equals(body.offline()),
                 body.unsafe() == null ? null : new UnsafeOverride(body.unsafe().reason()));
         if (request.override().isPresent()) {
             Caller.requireOverride();
@@ -187,25 +184,12 @@ class MigrationService {
                 job.cancelRequested(), job.createdAt(), job.startedAt(), job.finishedAt(), evaluation);
     }
 
-    private InventoryHost host(String parameter, String name) {
-        return inventory.find(name).orElseThrow(() -> new ApiException(ProblemType.UNKNOWN_HOST,
-                parameter + ": '" + name + "' is not in the host inventory (gatekeeper.hosts)").with("parameter", parameter));
-    }
-
     private static DomainId domainId(String domain) {
         try {
             return new DomainId(null, UUID.fromString(domain.strip()).toString());
         } catch (IllegalArgumentException notAUuid) {
             return new DomainId(domain.strip(), null);
         }
-    }
-
-    private static StorageMigration storageMigration(String value) {
-        if (value == null) {
-            return StorageMigration.NONE;
-        }
-        return StorageMigration.parse(value).orElseThrow(() -> new InvalidMigrationRequestException("storageMigration",
-                "'" + value + "' is not one of " + StorageMigration.allowedValues()));
     }
 
     private static MigrationOptions options(MigrationRequestJson.Options o) {

@@ -33,6 +33,19 @@ public enum StorageMigration {
         return Arrays.stream(values()).filter(mode -> mode.value.equals(value)).findFirst();
     }
 
+    /**
+     * A request's value; absent means {@link #NONE}.
+     *
+     * @throws InvalidMigrationRequestException naming {@code storageMigration} for any other value
+     */
+    public static StorageMigration fromRequest(String value) {
+        if (value == null) {
+            return NONE;
+        }
+        return parse(value).orElseThrow(() -> new InvalidMigrationRequestException("storageMigration",
+                "'" + value + "' is not one of " + allowedValues()));
+    }
+
     public static String allowedValues() {
         return String.join(", ", Arrays.stream(values()).map(StorageMigration::value).toList());
     }

@@ -6,6 +6,8 @@ import io.migrationgatekeeper.policy.MigrationRequest;
 import io.migrationgatekeeper.policy.StorageMigration;
 import io.migrationgatekeeper.policy.UnsafeOverride;
 import io.migrationgatekeeper.problem.ApiException;
+import io.migrationgatekeeper.problem.BoundedBody;
+import io.migrationgatekeeper.problem.StrictJson;
 import io.migrationgatekeeper.problem.ProblemType;
 import io.migrationgatekeeper.security.Caller;
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,11 +19,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.ObjectReader;
-import tools.jackson.databind.exc.MismatchedInputException;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 
 @RestController
@@ -33,15 +30,12 @@ class PreflightController {
 
     private final PreflightService service;
     private final long maxBodyBytes;
-    private final ObjectReader jsonReader;
+    private final StrictJson<PreflightJsonRequest> jsonReader;
 
     PreflightController(PreflightService service, PreflightProperties properties, JsonMapper jsonMapper) {
         this.service = service;
         this.maxBodyBytes = properties.maxBodyBytes().toBytes();
-        // A misspelt field must not be silently ignored: "storagemigration" would quietly mean "none".
-        this.jsonReader = jsonMapper.readerFor(PreflightJsonRequest.class)
-                .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.jsonReader = new StrictJson<>(jsonMapper, PreflightJsonRequest.class);
     }
 
     @PostMapping(path = "/v1/preflight", consumes = {MediaType.APPLICATION_XML_VALUE, MediaType.TEXT_XML_VALUE},
@@ -53,7 +47,7 @@ class PreflightController {
         MigrationRequest request = new MigrationRequest(
                 single(http, "sourceHost"),
                 single(http, "targetHost"),
-                storageMigration(single(http, "storageMigration")),
+                StorageMigration.fromRequest(single(http, "storageMigration")),
                 migrateDisks == null ? null : Arrays.stream(migrateDisks.split(",", -1)).map(String::strip).toList(),
                 bool(http, "offline"),
                 unsafeReason == null || unsafeReason.isBlank() ? null : new UnsafeOverride(unsafeReason));
@@ -66,14 +60,11 @@ class PreflightController {
             produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Object> preflightJson(HttpServletRequest http) {
         checkParameters(http, JSON_PARAMETERS);
-        PreflightJsonRequest body = readJson(BoundedBody.read(http, maxBodyBytes));
+        PreflightJsonRequest body = jsonReader.read(BoundedBody.read(http, maxBodyBytes));
         boolean hasXml = body.domainXml() != null && !body.domainXml().isBlank();
         if (hasXml == (body.domain() != null)) {
             throw new InvalidMigrationRequestException("domainXml", "give either domainXml (the libvirt domain XML as a"
                     + " string) or domain ({host, name} or {host, uuid}), not " + (hasXml ? "both" : "neither"));
-        }
-        if (body.unsafe() != null && (body.unsafe().reason() == null || body.unsafe().reason().isBlank())) {
-            throw new InvalidMigrationRequestException("unsafe.reason", "an unsafe override needs a non-empty reason");
         }
         String sourceHost = body.sourceHost();
         DomainId id = null;
@@ -88,7 +79,7 @@ class PreflightController {
         MigrationRequest request = new MigrationRequest(
                 sourceHost,
                 body.targetHost(),
-                storageMigration(body.storageMigration()),
+                StorageMigration.fromRequest(body.storageMigration()),
                 body.migrateDisks(),
                 Boolean.TRUE.equals(body.offline()),
                 body.unsafe() == null ? null : new UnsafeOverride(body.unsafe().reason()));
@@ -127,46 +118,6 @@ class PreflightController {
                     + "' is denied (" + reasons + ")").with("evaluation", response);
         }
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(response);
-    }
-
-    private PreflightJsonRequest readJson(byte[] body) {
-        try {
-            PreflightJsonRequest request = jsonReader.readValue(body);
-            if (request == null) {
-                throw new ApiException(ProblemType.MALFORMED_JSON, "the request body is empty: send a JSON object");
-            }
-            return request;
-        } catch (UnrecognizedPropertyException e) {
-            throw new ApiException(ProblemType.BAD_PARAMETER, "unknown field '" + e.getPropertyName()
-                    + "'; known fields: domainXml, domain, sourceHost, targetHost, storageMigration, migrateDisks, offline,"
-                    + " unsafe, failOnDeny").with("parameter", e.getPropertyName());
-        } catch (MismatchedInputException e) {
-            String field = e.getPath().isEmpty() ? "(body)" : path(e);
-            throw new ApiException(ProblemType.BAD_PARAMETER, field + ": has the wrong JSON type ("
-                    + e.getOriginalMessage() + ")").with("parameter", field);
-        } catch (JacksonException e) {
-            throw new ApiException(ProblemType.MALFORMED_JSON, "not valid JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    private static String path(MismatchedInputException e) {
-        StringBuilder path = new StringBuilder();
-        for (var ref : e.getPath()) {
-            if (ref.getPropertyName() != null) {
-                path.append(path.length() == 0 ? "" : ".").append(ref.getPropertyName());
-            } else {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.toString();
-    }
-
-    private static StorageMigration storageMigration(String value) {
-        if (value == null) {
-            return StorageMigration.NONE;
-        }
-        return StorageMigration.parse(value).orElseThrow(() -> new InvalidMigrationRequestException("storageMigration",
-                "'" + value + "' is not one of " + StorageMigration.allowedValues()));
     }
 
     private static void checkParameters(HttpServletRequest http, Set<String> allowed) {

@@ -9,8 +9,6 @@ import io.migrationgatekeeper.policy.Evaluation;
 import io.migrationgatekeeper.policy.MigrationRequest;
 import io.migrationgatekeeper.policy.SourceHostFacts;
 import io.migrationgatekeeper.policyconfig.EffectivePolicy;
-import io.migrationgatekeeper.problem.ApiException;
-import io.migrationgatekeeper.problem.ProblemType;
 import io.migrationgatekeeper.observability.DecisionLog;
 import io.migrationgatekeeper.policy.UnsafeOverride;
 import io.migrationgatekeeper.security.Caller;
@@ -71,7 +69,7 @@ public class PreflightService {
     /** A migration's evaluation of the domain's current definition on its source host, counted as {@code kind}. */
     public Result evaluate(DomainId id, MigrationRequest request, DecisionMetrics.Kind kind) {
         long start = System.nanoTime();
-        InventoryHost source = host("domain.host", request.sourceHost());
+        InventoryHost source = inventory.require("domain.host", request.sourceHost());
         checkTarget(request);
         LiveDefinition live = sourceHosts.definition(source, id);
         return evaluate(live.xml().getBytes(StandardCharsets.UTF_8), new Definition("host", live.host(), live.active()),
@@ -87,7 +85,7 @@ public class PreflightService {
     private Result evaluate(byte[] domainXml, Definition definition, MigrationRequest request, long start,
             DecisionMetrics.Kind kind) {
         SourceHostFacts facts = request.sourceHost() == null
-                ? SourceHostFacts.UNKNOWN : sourceHosts.facts(host("sourceHost", request.sourceHost()));
+                ? SourceHostFacts.UNKNOWN : sourceHosts.facts(inventory.require("sourceHost", request.sourceHost()));
         checkTarget(request);
         Domain domain = parser.parse(domainXml);
         Evaluation evaluation = policy.rule().evaluate(domain, request, facts);
@@ -110,14 +108,7 @@ public class PreflightService {
     /** Before anything is contacted: a target outside the inventory is the caller's mistake, not a host's. */
     private void checkTarget(MigrationRequest request) {
         if (request.targetHost() != null) {
-            host("targetHost", request.targetHost());
+            inventory.require("targetHost", request.targetHost());
         }
-    }
-
-    private InventoryHost host(String parameter, String name) {
-        return inventory.find(name).orElseThrow(() -> new ApiException(ProblemType.UNKNOWN_HOST,
-                parameter + ": '" + name + "' is not in the host inventory (gatekeeper.hosts); known hosts: "
-                        + String.join(", ", inventory.all().stream().map(InventoryHost::name).toList()))
-                .with("parameter", parameter));
     }
 }

@@ -68,7 +68,11 @@ class LabRestartIT {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         JsonNode job;
         do {
-            job = api.get("/v1/migrations/" + id).json();
+            Api.Reply reply = api.get("/v1/migrations/" + id);
+            if (reply.status() != 200) {
+                throw new AssertionError("GET /v1/migrations/" + id + ": " + reply.status() + " " + reply.body());
+            }
+            job = reply.json();
             if (done.test(job)) {
                 return job;
             }

@@ -1,7 +1,5 @@
-package io.migrationgatekeeper.preflight;
+package io.migrationgatekeeper.problem;
 
-import io.migrationgatekeeper.problem.ApiException;
-import io.migrationgatekeeper.problem.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,11 +7,11 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /** Reads a request body up to a limit, refusing a declared or actual larger one without buffering it. */
-final class BoundedBody {
+public final class BoundedBody {
 
     private BoundedBody() {}
 
-    static byte[] read(HttpServletRequest request, long limit) {
+    public static byte[] read(HttpServletRequest request, long limit) {
         long declared = request.getContentLengthLong();
         if (declared > limit) {
             throw tooLarge(limit);
@@ -45,6 +43,6 @@ final class BoundedBody {
 
     private static ApiException tooLarge(long limit) {
         return new ApiException(ProblemType.BODY_TOO_LARGE, "the request body exceeds " + limit
-                + " bytes (gatekeeper.preflight.max-body-bytes)").with("limit", limit);
+                + " bytes").with("limit", limit);
     }
 }

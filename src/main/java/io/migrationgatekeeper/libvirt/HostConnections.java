@@ -57,9 +57,13 @@ class HostConnections implements DisposableBean {
                 host -> new HostConnection(host, properties, workers)));
         for (InventoryHost host : inventory.all()) {
             HostConnection connection = connections.get(host.name());
-            Gauge.builder("gatekeeper.libvirt.host.up", connection,
-                            c -> c.snapshot().state() == ConnectionState.CONNECTED ? 1 : 0)
-                    .description("1 while the gatekeeper holds an open connection to the host's libvirtd")
+            // NaN (no sample) for a host never contacted, so "== 0" alerts only on connections that failed or broke.
+            Gauge.builder("gatekeeper.libvirt.host.up", connection, c -> switch (c.snapshot().state()) {
+                        case CONNECTED -> 1;
+                        case DISCONNECTED -> 0;
+                        case IDLE -> Double.NaN;
+                    })
+                    .description("1 while the gatekeeper holds an open connection to the host's libvirtd, 0 after it failed")
                     .tag("host", host.name())
                     .register(registry);
             FunctionCounter.builder("gatekeeper.libvirt.connects", connection, HostConnection::opened)

@@ -59,7 +59,7 @@ class JobRunner implements SmartLifecycle {
         this.metrics = metrics;
         this.json = json;
         this.replica = hostname() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        metrics.hostGauges(inventory.all().stream().map(InventoryHost::name).toList(),
+        metrics.register(inventory.all().stream().map(InventoryHost::name).toList(),
                 host -> ledger.countByHost(JobState.RUNNING).getOrDefault(host, 0),
                 host -> ledger.countByHost(JobState.QUEUED).getOrDefault(host, 0));
     }

@@ -126,6 +126,9 @@ class MigrationService {
                 requester, overrideReason, plan.flags(), json.writeValueAsString(plan), json.writeValueAsString(options),
                 null, null, null, Instant.now(), null, null, null, null, false);
         MigrationJob job = ledger.insertQueued(queued).orElseThrow(() -> conflict(live.domain().uuid()));
+        if (decision == Decision.ALLOWED_UNSAFE) {
+            metrics.overridden(request.sourceHost(), request.targetHost());
+        }
         runner.dispatchSoon();
         return new Approved(view(job, evaluationJson));
     }

@@ -30,7 +30,8 @@ class PrometheusRulesTest {
 
     @Test
     void rulesAreValid() throws Exception {
-        assertThat(promtool("check", "rules", "alerts.yaml")).contains("SUCCESS: 5 rules found");
+        assertThat(promtool("check", "rules", "../../helm/migration-gatekeeper/files/alerts.yaml"))
+                .contains("SUCCESS: 5 rules found");
     }
 
     @Test

@@ -228,8 +228,16 @@ class JobRunner implements SmartLifecycle {
     public void stop() {
         running = false;
         scheduler.shutdownNow();
-        // Jobs still running keep running in libvirt; their heartbeat stops and another replica (or this one,
-        // restarted) reconciles them.
+        // A job that is ending gets a few seconds to record its outcome. Jobs still migrating keep running in
+        // libvirt; their heartbeat stops, and another replica (or this one, restarted) reconciles them.
+        runners.shutdown();
+        try {
+            if (!runners.awaitTermination(5, TimeUnit.SECONDS)) {
+                log.info("stopping with migrations still running in libvirt; they will be reconciled");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         runners.shutdownNow();
     }
 

@@ -26,7 +26,7 @@ class LabRestartIT {
             Thread.sleep(2000); // let the guest fill its memory, so the migration has data to send
             String[] args = {
                     "--spring.datasource.url=jdbc:h2:file:" + ledger.resolve("ledger")
-                            + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH",
+                            + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0",
                     "--gatekeeper.hosts.lab-a.uri=" + lab.a().uri(),
                     "--gatekeeper.hosts.lab-b.uri=" + lab.b().uri(),
                     "--gatekeeper.hosts.lab-a.migration-address=127.0.0.1",

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
@@ -92,6 +91,7 @@ class MigrationService {
                         r -> r.evaluation().decision() == Decision.ALLOWED_UNSAFE) ? Decision.ALLOWED_UNSAFE : Decision.ALLOWED;
         List<Violation> violations = Stream.concat(Stream.of(live), destination.stream())
                 .flatMap(r -> r.evaluation().violations().stream()).toList();
+        List<String> reasons = Violation.reasonCodes(violations);
 
         Map<String, Object> evaluation = new LinkedHashMap<>();
         evaluation.put("live", PreflightResponse.of(live));
@@ -101,20 +101,19 @@ class MigrationService {
         ledger.recordDecision(new DecisionRecord(decisionId, Instant.now(), "migration", requester,
                 live.domain().name(), live.domain().uuid(), request.sourceHost(), request.targetHost(), decision.name(),
                 live.evaluation().ruleDecision().name(),
-                violations.stream().map(v -> v.reason().name()).distinct().collect(Collectors.joining(",")),
+                String.join(",", reasons),
                 overrideReason, live.policyRevision(), json.writeValueAsString(body), json.writeValueAsString(evaluation)));
         JsonNode evaluationJson = json.valueToTree(evaluation);
         decisionLog.write(new DecisionLog.Entry(decisionId, Instant.now(), "migration", requester,
                 DecisionLog.clientAddress(), request.sourceHost(), request.targetHost(), live.domain().name(),
                 live.domain().uuid(), decision.name(), live.evaluation().ruleDecision().name(),
-                live.evaluation().enforcement().value(), violations.stream().map(v -> v.reason().name()).distinct().toList(),
+                live.evaluation().enforcement().value(), reasons,
                 overrideReason, live.policyRevision()));
 
         if (denied) {
             violations.forEach(v -> metrics.denied(v.reason().name(), request.sourceHost(), request.targetHost()));
             return new Denied(decisionId, "migrating domain '" + live.domain().name() + "' from " + request.sourceHost()
-                    + " to " + request.targetHost() + " is denied (" + violations.stream()
-                    .map(v -> v.disk() + ": " + v.reason()).collect(Collectors.joining(", ")) + ")", evaluationJson);
+                    + " to " + request.targetHost() + " is denied (" + Violation.summary(violations) + ")", evaluationJson);
         }
 
         boolean unsafe = live.evaluation().flags().unsafe()

@@ -57,12 +57,6 @@ public record Policy(
                 "pools", "name");
     }
 
-    /** The specification's defaults, with no storage declared. */
-    public static Policy defaults() {
-        return new Policy(Enforcement.ENFORCE, true, true, List.of(CacheMode.NONE, CacheMode.DIRECTSYNC), false, true,
-                List.of(), List.of(), List.of());
-    }
-
     private static void rejectDuplicates(Collection<String> keys, String list, String field) {
         Set<String> seen = new TreeSet<>();
         for (String key : keys) {

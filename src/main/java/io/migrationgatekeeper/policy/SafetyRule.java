@@ -80,7 +80,7 @@ public final class SafetyRule {
         if (ruleDecision == Decision.DENIED && policy.enforcement() == Enforcement.WARN) {
             decision = Decision.ALLOWED;
             warnings.add(new Warning(WarningCode.WOULD_DENY, "enforcement is warn: the rule denies this migration ("
-                    + reasons(violations) + ") but it is let through; libvirt's own check still applies"));
+                    + String.join(", ", Violation.reasonCodes(violations)) + ") but it is let through; libvirt's own check still applies"));
         }
 
         boolean unsafeFlag = decision != Decision.DENIED && needsUnsafeFlag(decision, verdicts);
@@ -227,10 +227,6 @@ public final class SafetyRule {
 
     private String cacheModes() {
         return policy.safeCacheModes().stream().map(CacheMode::xmlValue).collect(Collectors.joining(", "));
-    }
-
-    private static String reasons(List<Violation> violations) {
-        return violations.stream().map(v -> v.reason().name()).distinct().collect(Collectors.joining(", "));
     }
 
     static String describe(Disk disk) {

@@ -5,6 +5,7 @@ import io.migrationgatekeeper.policy.InvalidMigrationRequestException;
 import io.migrationgatekeeper.policy.MigrationRequest;
 import io.migrationgatekeeper.policy.StorageMigration;
 import io.migrationgatekeeper.policy.UnsafeOverride;
+import io.migrationgatekeeper.policy.Violation;
 import io.migrationgatekeeper.problem.ApiException;
 import io.migrationgatekeeper.problem.BoundedBody;
 import io.migrationgatekeeper.problem.StrictJson;
@@ -112,10 +113,9 @@ class PreflightController {
     private static ResponseEntity<Object> answer(PreflightService.Result result, boolean failOnDeny) {
         PreflightResponse response = PreflightResponse.of(result);
         if (failOnDeny && result.evaluation().decision() == Decision.DENIED) {
-            String reasons = String.join(", ", result.evaluation().violations().stream()
-                    .map(v -> v.disk() + ": " + v.reason()).toList());
             throw new ApiException(ProblemType.MIGRATION_DENIED, "migrating domain '" + result.domain().name()
-                    + "' is denied (" + reasons + ")").with("evaluation", response);
+                    + "' is denied (" + Violation.summary(result.evaluation().violations()) + ")")
+                    .with("evaluation", response);
         }
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(response);
     }

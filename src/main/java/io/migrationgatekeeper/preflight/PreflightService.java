@@ -11,6 +11,7 @@ import io.migrationgatekeeper.policy.SourceHostFacts;
 import io.migrationgatekeeper.policyconfig.EffectivePolicy;
 import io.migrationgatekeeper.observability.DecisionLog;
 import io.migrationgatekeeper.policy.UnsafeOverride;
+import io.migrationgatekeeper.policy.Violation;
 import io.migrationgatekeeper.security.Caller;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -99,7 +100,7 @@ public class PreflightService {
             decisionLog.write(new DecisionLog.Entry(decisionId, Instant.now(), "preflight", Caller.name(),
                     DecisionLog.clientAddress(), request.sourceHost(), request.targetHost(), domain.name(), domain.uuid(),
                     evaluation.decision().name(), evaluation.ruleDecision().name(), evaluation.enforcement().value(),
-                    evaluation.violations().stream().map(v -> v.reason().name()).distinct().toList(),
+                    Violation.reasonCodes(evaluation.violations()),
                     request.override().map(UnsafeOverride::reason).orElse(null), policy.revision()));
         }
         return new Result(decisionId, domain, definition, request, evaluation, policy.revision());

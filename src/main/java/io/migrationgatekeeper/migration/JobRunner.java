@@ -7,6 +7,7 @@ import io.migrationgatekeeper.problem.ApiException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -17,6 +18,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -59,13 +62,26 @@ class JobRunner implements SmartLifecycle {
         this.metrics = metrics;
         this.json = json;
         this.replica = hostname() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        // One query per state per scrape, not one per host gauge: each query counts every host at once.
+        Supplier<Map<String, Integer>> running = recent(() -> ledger.countByHost(JobState.RUNNING));
+        Supplier<Map<String, Integer>> queued = recent(() -> ledger.countByHost(JobState.QUEUED));
         metrics.register(inventory.all().stream().map(InventoryHost::name).toList(),
-                host -> ledger.countByHost(JobState.RUNNING).getOrDefault(host, 0),
-                host -> ledger.countByHost(JobState.QUEUED).getOrDefault(host, 0));
+                host -> running.get().getOrDefault(host, 0), host -> queued.get().getOrDefault(host, 0));
     }
 
-    String replica() {
-        return replica;
+    /** The value {@code query} gave within the last second, or a fresh one. */
+    private static Supplier<Map<String, Integer>> recent(Supplier<Map<String, Integer>> query) {
+        AtomicReference<Map.Entry<Long, Map<String, Integer>>> last = new AtomicReference<>();
+        return () -> {
+            long now = System.nanoTime();
+            Map.Entry<Long, Map<String, Integer>> cached = last.get();
+            if (cached != null && now - cached.getKey() < 1_000_000_000L) {
+                return cached.getValue();
+            }
+            Map<String, Integer> fresh = query.get();
+            last.set(Map.entry(now, fresh));
+            return fresh;
+        };
     }
 
     /** Tries to start queued jobs now rather than at the next tick. */

@@ -21,11 +21,19 @@ record LibvirtProperties(
         @DefaultValue("10s") Duration retryAfter) {
 
     LibvirtProperties {
-        if (callTimeout.isNegative() || callTimeout.isZero()) {
-            throw new InvalidConfigurationException("gatekeeper.libvirt.call-timeout", "must be positive");
+        // Under 100 ms not even a healthy daemon on a LAN answers a first call; over 10 min a hung host holds a
+        // request (and a thread) for longer than any caller waits.
+        if (callTimeout.compareTo(Duration.ofMillis(100)) < 0 || callTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new InvalidConfigurationException("gatekeeper.libvirt.call-timeout",
+                    "must be between 100ms and 10m, is " + callTimeout.toMillis() + "ms");
         }
-        if (keepaliveInterval.toSeconds() < 1) {
-            throw new InvalidConfigurationException("gatekeeper.libvirt.keepalive-interval", "must be at least 1s");
+        if (keepaliveInterval.toSeconds() < 1 || keepaliveInterval.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new InvalidConfigurationException("gatekeeper.libvirt.keepalive-interval",
+                    "must be between 1s and 10m, is " + keepaliveInterval.toMillis() + "ms");
+        }
+        if (retryAfter.toSeconds() < 1 || retryAfter.compareTo(Duration.ofHours(1)) > 0) {
+            throw new InvalidConfigurationException("gatekeeper.libvirt.retry-after",
+                    "must be between 1s and 1h, is " + retryAfter.toMillis() + "ms");
         }
         if (keepaliveCount < 1) {
             throw new InvalidConfigurationException("gatekeeper.libvirt.keepalive-count", "must be at least 1");

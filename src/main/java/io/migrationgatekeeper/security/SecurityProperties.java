@@ -8,6 +8,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * {@code gatekeeper.security.*}. There is deliberately no switch that turns authentication off: with nothing
  * configured, a random API key is generated and logged once at start-up.
+ *
+ * @param jwt       JWT access tokens: issuer-uri or jwk-set-uri, issuer, audience, scope-claims
+ * @param apiKeys   API keys by hash: name, sha256 (hex SHA-256 of the key) and scopes of each
+ * @param rateLimit the per-caller request limit, per replica
  */
 @ConfigurationProperties("gatekeeper.security")
 record SecurityProperties(Jwt jwt, List<ApiKey> apiKeys, @DefaultValue RateLimit rateLimit) {
@@ -27,9 +31,10 @@ record SecurityProperties(Jwt jwt, List<ApiKey> apiKeys, @DefaultValue RateLimit
     }
 
     /**
+     * (issuer comes first: the metadata processor takes the first @param that starts with a component's name)
+     * @param issuer      with {@code jwk-set-uri}: the {@code iss} tokens must carry (optional)
      * @param issuerUri   OIDC issuer: its discovery document gives the keys, and tokens must carry it as {@code iss}
      * @param jwkSetUri   the keys directly, when there is no discovery document
-     * @param issuer      with {@code jwk-set-uri}: the {@code iss} tokens must carry (optional)
      * @param audience    required in every token's {@code aud}
      * @param scopeClaims claims that carry scopes, as a space-separated string or a list ({@code scope}, {@code scp},
      *                    or e.g. a roles claim)
@@ -50,7 +55,9 @@ record SecurityProperties(Jwt jwt, List<ApiKey> apiKeys, @DefaultValue RateLimit
     }
 
     /**
+     * @param name   the caller's name in logs and the ledger
      * @param sha256 hex SHA-256 of the key; the key itself is never in configuration
+     * @param scopes preflight, migrate, override, read
      */
     record ApiKey(String name, String sha256, List<String> scopes) {
 

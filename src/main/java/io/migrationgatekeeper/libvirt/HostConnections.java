@@ -7,6 +7,7 @@ import io.migrationgatekeeper.inventory.HostInventory;
 import io.migrationgatekeeper.inventory.InventoryHost;
 import io.migrationgatekeeper.problem.ApiException;
 import io.migrationgatekeeper.problem.ProblemType;
+import io.migrationgatekeeper.problem.RequestIds;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -48,11 +49,11 @@ class HostConnections implements DisposableBean {
         this.properties = properties;
         AtomicInteger threads = new AtomicInteger();
         // Unbounded on purpose: a thread stuck in a hung native call must not starve calls to other hosts.
-        this.workers = Executors.newCachedThreadPool(task -> {
+        this.workers = RequestIds.propagating(Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "libvirt-call-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
-        });
+        }));
         this.connections = inventory.all().stream().collect(Collectors.toUnmodifiableMap(InventoryHost::name,
                 host -> new HostConnection(host, properties, workers)));
         for (InventoryHost host : inventory.all()) {

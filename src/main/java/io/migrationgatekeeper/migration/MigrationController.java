@@ -3,6 +3,7 @@ package io.migrationgatekeeper.migration;
 import io.migrationgatekeeper.policy.InvalidMigrationRequestException;
 import io.migrationgatekeeper.problem.ApiException;
 import io.migrationgatekeeper.problem.BoundedBody;
+import io.migrationgatekeeper.problem.ProblemAdvice;
 import io.migrationgatekeeper.problem.StrictJson;
 import io.migrationgatekeeper.problem.ProblemType;
 import io.migrationgatekeeper.security.Caller;
@@ -109,10 +110,7 @@ class MigrationController {
                     .contentType(MediaType.APPLICATION_JSON).body(approved.job());
         }
         MigrationService.Denied denied = (MigrationService.Denied) outcome;
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(ProblemType.MIGRATION_DENIED.status(), denied.detail());
-        problem.setType(ProblemType.MIGRATION_DENIED.uri());
-        problem.setTitle(ProblemType.MIGRATION_DENIED.title());
-        problem.setInstance(URI.create(http.getRequestURI()));
+        ProblemDetail problem = ProblemAdvice.body(ProblemType.MIGRATION_DENIED, denied.detail(), http.getRequestURI());
         problem.setProperty("decisionId", denied.decisionId());
         problem.setProperty("evaluation", denied.evaluation());
         return ResponseEntity.status(ProblemType.MIGRATION_DENIED.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON)

@@ -3,7 +3,13 @@ package io.migrationgatekeeper.observability;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import io.migrationgatekeeper.problem.RequestIds;
+import org.slf4j.spi.LoggingEventBuilder;
+import org.springframework.core.env.Environment;
+import tools.jackson.core.type.TypeReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -40,13 +46,30 @@ public class DecisionLog {
             String policyRevision) {}
 
     private final JsonMapper json;
+    private final boolean structured;
 
-    DecisionLog(JsonMapper json) {
+    DecisionLog(JsonMapper json, Environment environment) {
         this.json = json;
+        this.structured = environment.getProperty("logging.structured.format.console", "").strip().length() > 0;
     }
 
+    /**
+     * The entry, with the request's id, as key-value pairs: with structured logging (ECS, Logstash, GELF) they are
+     * top-level fields of the log event, and the message is a short summary; with plain text the message is the
+     * entry as one JSON line.
+     */
     public void write(Entry entry) {
-        log.info(json.writeValueAsString(entry));
+        Map<String, Object> fields = new LinkedHashMap<>(json.convertValue(entry,
+                new TypeReference<LinkedHashMap<String, Object>>() {}));
+        LoggingEventBuilder event = log.atInfo();
+        fields.forEach(event::addKeyValue);
+        // The request id is a field of every event of the request already (MDC); the JSON line carries it too.
+        String requestId = RequestIds.current();
+        if (requestId != null) {
+            fields.put("requestId", requestId);
+        }
+        event.log(structured ? "decision " + entry.decision() + " on " + entry.kind() + " " + entry.decisionId()
+                : json.writeValueAsString(fields));
     }
 
     /** The address of the client of the current request, as the servlet container sees it. */

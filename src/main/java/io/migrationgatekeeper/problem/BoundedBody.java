@@ -3,7 +3,6 @@ package io.migrationgatekeeper.problem;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /** Reads a request body up to a limit, refusing a declared or actual larger one without buffering it. */
@@ -36,8 +35,11 @@ public final class BoundedBody {
                 }
             }
             return Arrays.copyOf(buffer, length);
+        } catch (java.net.SocketTimeoutException e) {
+            throw new ApiException(ProblemType.REQUEST_TIMEOUT, "the request body was not received in time");
         } catch (IOException e) {
-            throw new UncheckedIOException("reading the request body failed", e);
+            // A bad chunk, a body shorter than its Content-Length, a client that went away: the request's fault.
+            throw new ApiException(ProblemType.BAD_REQUEST, "the request body could not be read: " + e.getMessage());
         }
     }
 

@@ -13,6 +13,8 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -21,6 +23,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /** Maps every failure to {@code application/problem+json} with a stable type; anything unmapped is a 500 and a bug. */
@@ -77,18 +80,30 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
             type = ProblemType.NOT_ACCEPTABLE;
         } else if (ex instanceof HttpRequestMethodNotSupportedException) {
             type = ProblemType.METHOD_NOT_ALLOWED;
-        } else if (ex instanceof NoResourceFoundException) {
+        } else if (ex instanceof NoResourceFoundException || ex instanceof NoHandlerFoundException) {
             type = ProblemType.NOT_FOUND;
         } else {
             type = statusCode.is4xxClientError() ? ProblemType.BAD_PARAMETER : ProblemType.INTERNAL_ERROR;
         }
         String detail = body instanceof ProblemDetail pd && pd.getDetail() != null ? pd.getDetail() : ex.getMessage();
+        HttpServletRequest servlet = ((ServletWebRequest) request).getRequest();
+        Map<String, Object> properties = Map.of();
+        if (type == ProblemType.NOT_FOUND) {
+            // Not Spring's "No static resource …": there are no static resources, only the API.
+            detail = "no such endpoint: " + servlet.getMethod() + " " + servlet.getRequestURI() + " (see openapi.yaml)";
+        } else if (ex instanceof TypeMismatchException mismatch) {
+            String name = mismatch.getPropertyName() == null ? "(parameter)" : mismatch.getPropertyName();
+            detail = name + ": '" + mismatch.getValue() + "' is not " + (mismatch.getRequiredType() == null ? "valid"
+                    : StrictJson.expected(mismatch.getRequiredType()));
+            properties = Map.of("parameter", name);
+        } else if (ex instanceof MissingServletRequestParameterException missing) {
+            properties = Map.of("parameter", missing.getParameterName());
+        }
         if (type == ProblemType.INTERNAL_ERROR) {
             log.error("Unhandled failure in Spring MVC", ex);
             detail = "an unexpected error occurred; it has been logged";
         }
-        HttpServletRequest servlet = ((ServletWebRequest) request).getRequest();
-        ResponseEntity<Object> problem = problem(type, detail, Map.of(), servlet);
+        ResponseEntity<Object> problem = problem(type, detail, properties, servlet);
         HttpHeaders merged = new HttpHeaders();
         merged.putAll(headers);
         merged.putAll(problem.getHeaders());
@@ -101,17 +116,27 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(type.status(), detail);
         problem.setType(type.uri());
         problem.setTitle(type.title());
-        problem.setInstance(URI.create(instance));
+        instance(instance).ifPresent(problem::setInstance);
+        String requestId = RequestIds.current();
+        if (requestId != null) {
+            problem.setProperty("requestId", requestId);
+        }
         return problem;
     }
 
-    static ResponseEntity<Object> problem(ProblemType type, String detail, Map<String, Object> properties,
+    public static ResponseEntity<Object> problem(ProblemType type, String detail, Map<String, Object> properties,
             HttpServletRequest request) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(type.status(), detail);
-        problem.setType(type.uri());
-        problem.setTitle(type.title());
-        problem.setInstance(URI.create(request.getRequestURI()));
+        ProblemDetail problem = body(type, detail, request.getRequestURI());
         properties.forEach(problem::setProperty);
         return ResponseEntity.status(type.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    /** The request path as the problem's instance, unless it is not a valid URI reference (it is then left out). */
+    private static java.util.Optional<URI> instance(String path) {
+        try {
+            return java.util.Optional.of(new URI(path));
+        } catch (java.net.URISyntaxException | NullPointerException e) {
+            return java.util.Optional.empty();
+        }
     }
 }

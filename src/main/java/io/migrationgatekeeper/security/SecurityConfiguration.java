@@ -2,6 +2,7 @@ package io.migrationgatekeeper.security;
 
 import io.migrationgatekeeper.problem.ProblemAdvice;
 import io.migrationgatekeeper.problem.ProblemType;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,6 +21,7 @@ import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthen
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -42,6 +44,9 @@ class SecurityConfiguration {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
                 .authorizeHttpRequests(auth -> auth
+                        // The container's error dispatch (a 405 for TRACE, a 501 for an unknown method) reports the
+                        // request's own failure; it must not turn into a 401 of its own.
+                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll()
                         .requestMatchers("/actuator/**").denyAll()
                         .requestMatchers(HttpMethod.POST, "/v1/preflight").hasAuthority(Scope.PREFLIGHT.authority())
@@ -87,6 +92,21 @@ class SecurityConfiguration {
         return http.build();
     }
 
+    /**
+     * Spring Security's firewall refuses unknown methods ({@code FOO}), encoded slashes, {@code ..} and the like
+     * before authentication: as a problem, not a bare 400.
+     */
+    @Bean
+    RequestRejectedHandler requestRejected(JsonMapper json) {
+        return (request, response, rejected) -> {
+            boolean method = rejected.getMessage() != null && rejected.getMessage().contains("HTTP method");
+            write(response, json, method ? ProblemType.NOT_IMPLEMENTED : ProblemType.BAD_REQUEST, request.getRequestURI(),
+                    method ? "method " + request.getMethod().replaceAll("[^A-Za-z0-9_-]", "?")
+                            + " is not an HTTP method this service implements"
+                            : "the request was refused: " + rejected.getMessage());
+        };
+    }
+
     private static String required(HttpServletRequest request) {
         String path = request.getRequestURI();
         if (path.startsWith("/v1/preflight")) {
@@ -104,7 +124,10 @@ class SecurityConfiguration {
     private static void write(HttpServletResponse response, JsonMapper json, ProblemType type, String path,
             String detail) throws IOException {
         response.setStatus(type.status().value());
+        // Bytes, not a Writer: a Writer would add "charset=ISO-8859-1" to a JSON body, which is UTF-8 by definition.
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.getWriter().write(json.writeValueAsString(ProblemAdvice.body(type, detail, path)));
+        byte[] body = json.writeValueAsBytes(ProblemAdvice.body(type, detail, path));
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 }

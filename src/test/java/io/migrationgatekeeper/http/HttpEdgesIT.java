@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -25,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  * firewall refuses, content negotiation, and strict JSON.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@AutoConfigureMetrics
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("sample")
 class HttpEdgesIT {
@@ -170,6 +172,22 @@ class HttpEdgesIT {
         assertThat(hostile.header("X-Request-Id")).matches("[0-9a-f]{32}");
         assertThat(tooLong.header("X-Request-Id")).matches("[0-9a-f]{32}");
         assertThat(none.header("X-Request-Id")).matches("[0-9a-f]{32}").isNotEqualTo(hostile.header("X-Request-Id"));
+    }
+
+    @Test
+    void aSampledTraceLeavesThePrometheusScrapeParseable() {
+        api.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/v1/preflight?sourceHost=kvm-a1&targetHost=kvm-a2")).header("Content-Type", "application/xml")
+                .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4737-00f067aa0ba902b8-01")
+                .POST(HttpRequest.BodyPublishers.ofString(XML)).build());
+
+        Api.Reply scrape = new Api(port, null).send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/actuator/prometheus")).header("Accept", "application/openmetrics-text;version=1.0.0").GET().build());
+
+        assertThat(scrape.status()).isEqualTo(200);
+        assertThat(scrape.body()).contains("gatekeeper_evaluation_seconds_count")
+                .as("no exemplars: Prometheus refuses one on a _count line and drops the whole scrape")
+                .doesNotContain("# {");
     }
 
     @Test

@@ -1,11 +1,10 @@
 package io.migrationgatekeeper.inventory;
 
 import io.migrationgatekeeper.configuration.InvalidConfigurationException;
-import io.migrationgatekeeper.problem.ApiException;
-import io.migrationgatekeeper.problem.ProblemType;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,6 +22,8 @@ public class HostInventory {
     /** libvirt's QEMU transports, and the in-process test driver. */
     private static final Set<String> SCHEMES = Set.of("qemu", "qemu+tls", "qemu+ssh", "qemu+libssh", "qemu+libssh2",
             "qemu+tcp", "qemu+unix", "qemu+ext", "test");
+
+    private static final int KNOWN_HOSTS_SHOWN = 10;
 
     private final Map<String, InventoryHost> hosts;
 
@@ -68,12 +69,27 @@ public class HostInventory {
     /**
      * The named host, for a request parameter that must name one.
      *
-     * @throws ApiException 400 unknown-host, before anything is contacted
+     * @throws NotInInventoryException before anything is contacted
      */
     public InventoryHost require(String parameter, String name) {
-        return find(name).orElseThrow(() -> new ApiException(ProblemType.UNKNOWN_HOST,
-                parameter + ": '" + name + "' is not in the host inventory (gatekeeper.hosts); known hosts: "
-                        + String.join(", ", hosts.keySet().stream().sorted().toList())).with("parameter", parameter));
+        return find(name).orElseThrow(() -> new NotInInventoryException(parameter,
+                parameter + ": '" + abbreviate(name) + "' is not in the host inventory (gatekeeper.hosts); known hosts: "
+                        + knownHosts()));
+    }
+
+    /** A fleet has hundreds of hosts: name a few, count the rest, so an error stays readable and small. */
+    private String knownHosts() {
+        List<String> names = hosts.keySet().stream().sorted().toList();
+        if (names.size() <= KNOWN_HOSTS_SHOWN) {
+            return names.isEmpty() ? "(none)" : String.join(", ", names);
+        }
+        return String.join(", ", names.subList(0, KNOWN_HOSTS_SHOWN)) + " and " + (names.size() - KNOWN_HOSTS_SHOWN)
+                + " more (GET /v1/hosts lists them)";
+    }
+
+    /** A hostile name may be a megabyte long; the answer echoes only its start. */
+    private static String abbreviate(String name) {
+        return name == null || name.length() <= 100 ? name : name.substring(0, 100) + "…";
     }
 
     public Optional<InventoryHost> find(String name) {

@@ -54,15 +54,10 @@ final class HostConnection {
         opened.incrementAndGet();
         Connect fresh;
         try {
-            fresh = new Connect(host.uri().toString());
+            fresh = connectKeptAlive();
         } catch (LibvirtException e) {
             snapshot = new Snapshot(ConnectionState.DISCONNECTED, Instant.now(), message(e), snapshot.versions());
             throw e;
-        }
-        try {
-            fresh.setKeepAlive((int) properties.keepaliveInterval().toSeconds(), properties.keepaliveCount());
-        } catch (LibvirtException e) {
-            log.debug("host {}: no keepalive ({})", host.name(), message(e));
         }
         try {
             fresh.registerCloseListener(onClose);
@@ -74,6 +69,25 @@ final class HostConnection {
         snapshot = new Snapshot(ConnectionState.CONNECTED, Instant.now(), null, versions);
         log.info("host {}: connected to {} (libvirt {}, {} {})", host.name(), host.displayUri(),
                 Versions.format(versions.libvirt()), versions.hypervisorType(), Versions.format(versions.hypervisor()));
+        return fresh;
+    }
+
+    /**
+     * A new connection that belongs to the caller alone (a migration): not this object's, never cached, never
+     * dropped by another call's timeout. The caller closes it. Blocks: call it under a timeout.
+     */
+    Connect openDedicated() throws LibvirtException {
+        return connectKeptAlive();
+    }
+
+    /** With keepalive, libvirt itself ends the connection, and any call waiting on it, when the daemon goes silent. */
+    private Connect connectKeptAlive() throws LibvirtException {
+        Connect fresh = new Connect(host.uri().toString());
+        try {
+            fresh.setKeepAlive((int) properties.keepaliveInterval().toSeconds(), properties.keepaliveCount());
+        } catch (LibvirtException e) {
+            log.debug("host {}: no keepalive ({})", host.name(), message(e));
+        }
         return fresh;
     }
 
@@ -115,14 +129,32 @@ final class HostConnection {
         });
     }
 
-    synchronized void close() {
+    /**
+     * Closes the connection for good (shutdown, tests).
+     *
+     * @return the references libvirt still counts on it: 0 unless a handle looked up on it was never freed
+     */
+    synchronized int close() {
+        int remaining = 0;
         if (connect != null) {
-            try {
-                connect.close();
-            } catch (LibvirtException | RuntimeException e) {
-                log.debug("host {}: close failed", host.name(), e);
-            }
+            remaining = closeCounting(connect, host.name());
             connect = null;
+        }
+        return remaining;
+    }
+
+    /** {@code virConnectClose}: what remains is held by handles nobody freed. */
+    static int closeCounting(Connect connect, String host) {
+        try {
+            int remaining = connect.close();
+            if (remaining > 0) {
+                log.warn("host {}: a connection closed with {} references left: a libvirt handle was not freed", host,
+                        remaining);
+            }
+            return remaining;
+        } catch (LibvirtException | RuntimeException e) {
+            log.debug("host {}: close failed", host, e);
+            return 0;
         }
     }
 

@@ -3,15 +3,19 @@ package io.migrationgatekeeper.libvirt;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.migrationgatekeeper.inventory.DomainNotFoundException;
+import io.migrationgatekeeper.inventory.HostCallException;
 import io.migrationgatekeeper.inventory.HostInventory;
+import io.migrationgatekeeper.inventory.HostUnavailableException;
 import io.migrationgatekeeper.inventory.InventoryHost;
-import io.migrationgatekeeper.problem.ApiException;
-import io.migrationgatekeeper.problem.ProblemType;
+import io.migrationgatekeeper.inventory.LibvirtFailureException;
+import io.migrationgatekeeper.inventory.LibvirtUnavailableException;
 import io.migrationgatekeeper.problem.RequestIds;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,16 +23,20 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.libvirt.Connect;
 import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs libvirt calls against inventory hosts: each on a worker thread under {@code call-timeout}, so a hung
- * daemon costs a request at most that long, and each on the host's one connection, re-opened once when a
- * call finds it broken (the daemon restarted, the link dropped).
+ * Runs libvirt calls against inventory hosts. {@link #call} runs each on a worker thread under
+ * {@code call-timeout}, so a hung daemon costs a request at most that long, on the host's one shared connection,
+ * re-opened once when a call finds it broken (the daemon restarted, the link dropped).
+ * {@link #callOnOwnConnection} gives a long call (a migration) a connection of its own. Either way every handle
+ * a call looks up is freed when it returns, and failures come out as {@link HostCallException}s.
  */
 @Component
 class HostConnections implements DisposableBean {
@@ -42,6 +50,8 @@ class HostConnections implements DisposableBean {
     private final LibvirtProperties properties;
     private final Map<String, HostConnection> connections;
     private final ExecutorService workers;
+    /** References a closed connection of its own still had: a handle somebody did not free. */
+    private final AtomicLong unfreed = new AtomicLong();
 
     HostConnections(NativeLibvirt nativeLibvirt, LibvirtProperties properties, HostInventory inventory,
             MeterRegistry registry) {
@@ -49,6 +59,7 @@ class HostConnections implements DisposableBean {
         this.properties = properties;
         AtomicInteger threads = new AtomicInteger();
         // Unbounded on purpose: a thread stuck in a hung native call must not starve calls to other hosts.
+        // Platform threads: a native call would pin a virtual thread's carrier for as long as it hangs.
         this.workers = RequestIds.propagating(Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "libvirt-call-" + threads.incrementAndGet());
             thread.setDaemon(true);
@@ -75,22 +86,27 @@ class HostConnections implements DisposableBean {
     }
 
     /**
-     * @throws ApiException 404 domain-not-found, 503 host-unavailable (with Retry-After) when the host cannot be
-     *                      reached or does not answer within the timeout, 503 libvirt-unavailable without the
-     *                      native library, 502 libvirt-error for any other libvirt error
+     * Runs {@code call} on the host's shared connection, bounded by {@code call-timeout}; the handles it looks up
+     * through its session are freed when it returns.
+     *
+     * @param what what the call does, for messages ("reading the definition of domain vm1")
+     * @throws DomainNotFoundException      libvirt has no such domain
+     * @throws HostUnavailableException     the host cannot be reached, or did not answer within the timeout
+     * @throws LibvirtUnavailableException  the native library is missing
+     * @throws LibvirtFailureException      any other libvirt error
      */
     <T> T call(InventoryHost host, String what, LibvirtCall<T> call) {
         nativeLibvirt.ensureLoaded();
-        HostConnection connection = connections.get(host.name());
+        HostConnection connection = connection(host);
         Future<T> result = workers.submit(() -> {
             try {
-                return call.apply(connection.open());
+                return inSession(connection.open(), call);
             } catch (LibvirtException e) {
                 if (!isConnectionError(e)) {
                     throw e;
                 }
                 connection.discard(HostConnection.message(e));
-                return call.apply(connection.open());
+                return inSession(connection.open(), call);
             }
         });
         try {
@@ -99,30 +115,67 @@ class HostConnections implements DisposableBean {
             result.cancel(true);
             connection.abandon(what + " got no answer within " + properties.callTimeout().toSeconds() + "s");
             throw unavailable(host, "libvirtd on host '" + host.name() + "' did not answer " + what + " within "
-                    + properties.callTimeout().toSeconds() + "s (gatekeeper.libvirt.call-timeout)");
+                    + properties.callTimeout().toSeconds() + "s (gatekeeper.libvirt.call-timeout)", null);
         } catch (ExecutionException e) {
-            throw translate(host, what, connection, e.getCause());
+            throw translate(host, what, e.getCause(), connection.snapshot().state() != ConnectionState.CONNECTED);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw unavailable(host, "interrupted while waiting for host '" + host.name() + "'");
+            throw unavailable(host, "interrupted while waiting for host '" + host.name() + "'", null);
         }
     }
 
     /**
-     * Runs a call that takes as long as it takes (a migration) on the caller's thread; only opening the
-     * connection is bounded. Its libvirt failure comes back as it is, for the caller to judge.
+     * Runs a call that takes as long as it takes (a migration) on the caller's thread, on a connection of its own:
+     * opened for it under {@code call-timeout}, kept alive (libvirt ends the call if the daemon goes silent), and
+     * closed after it. No other call's timeout or re-open can cut it off, and it never holds up the shared one.
+     *
+     * @throws LibvirtException  the call's own libvirt failure, as it is, for the caller to judge
+     * @throws HostCallException the connection could not be opened
      */
-    <T> T callUnbounded(InventoryHost host, String what, LibvirtCall<T> call) throws LibvirtException {
-        org.libvirt.Connect connect = call(host, "connecting for " + what, c -> c);
-        return call.apply(connect);
+    <T> T callOnOwnConnection(InventoryHost host, String what, LibvirtCall<T> call) throws LibvirtException {
+        nativeLibvirt.ensureLoaded();
+        HostConnection connection = connection(host);
+        CompletableFuture<Connect> opening = CompletableFuture.supplyAsync(() -> {
+            try {
+                return connection.openDedicated();
+            } catch (LibvirtException e) {
+                throw new CompletionException(e);
+            }
+        }, workers);
+        Connect connect;
+        try {
+            connect = opening.get(properties.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // Should it open after all, nobody will use it: close it then.
+            opening.thenAcceptAsync(late -> HostConnection.closeCounting(late, host.name()), workers);
+            throw unavailable(host, "libvirtd on host '" + host.name() + "' did not accept a connection for " + what
+                    + " within " + properties.callTimeout().toSeconds() + "s (gatekeeper.libvirt.call-timeout)", null);
+        } catch (ExecutionException e) {
+            throw translate(host, "connecting for " + what, e.getCause(), true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(host, "interrupted while connecting to host '" + host.name() + "'", null);
+        }
+        try {
+            return inSession(connect, call);
+        } finally {
+            // close() can block on a hung daemon like any other call: never on the caller's thread.
+            workers.execute(() -> unfreed.addAndGet(HostConnection.closeCounting(connect, host.name())));
+        }
+    }
+
+    private static <T> T inSession(Connect connect, LibvirtCall<T> call) throws LibvirtException {
+        try (LibvirtSession session = new LibvirtSession(connect)) {
+            return call.apply(session);
+        }
     }
 
     /** Makes sure the host is connected, if it can be, and reports the state; never fails. */
     CompletableFuture<HostConnection.Snapshot> probe(InventoryHost host) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                call(host, "connecting", connect -> null);
-            } catch (ApiException e) {
+                call(host, "connecting", session -> null);
+            } catch (HostCallException e) {
                 // The failure is recorded in the snapshot.
             }
             return snapshot(host);
@@ -130,50 +183,78 @@ class HostConnections implements DisposableBean {
     }
 
     HostConnection.Snapshot snapshot(InventoryHost host) {
-        return connections.get(host.name()).snapshot();
+        return connection(host).snapshot();
     }
 
     /** How often a connection to the host was opened (or tried): what the operator sees as connects. */
     long opened(InventoryHost host) {
-        return connections.get(host.name()).opened();
+        return connection(host).opened();
     }
 
     long openedOverall() {
         return connections.values().stream().mapToLong(HostConnection::opened).sum();
     }
 
-    /** @throws ApiException 503 libvirt-unavailable, naming what is missing */
+    /**
+     * Closes the host's shared connection (the next call opens a new one).
+     *
+     * @return the references libvirt still counted on it: 0 unless some handle was not freed
+     */
+    int closeShared(InventoryHost host) {
+        return connection(host).close();
+    }
+
+    /** References left on connections of their own when they were closed: 0 unless a handle leaked. */
+    long unfreedReferences() {
+        return unfreed.get();
+    }
+
+    /** @throws LibvirtUnavailableException naming what is missing */
     void requireNativeLibrary() {
         nativeLibvirt.ensureLoaded();
     }
 
-    private ApiException translate(InventoryHost host, String what, HostConnection connection, Throwable failure) {
-        if (failure instanceof LibvirtException e) {
-            ErrorNumber code = e.getError() == null ? ErrorNumber.VIR_ERR_UNKNOWN : e.getError().getCode();
-            String message = HostConnection.message(e);
-            if (code == ErrorNumber.VIR_ERR_NO_DOMAIN) {
-                return new ApiException(ProblemType.DOMAIN_NOT_FOUND, "host '" + host.name() + "': " + what + ": " + message)
-                        .with("host", host.name());
-            }
-            if (isConnectionError(e) || connection.snapshot().state() != ConnectionState.CONNECTED) {
-                return unavailable(host, "host '" + host.name() + "' is unreachable: " + message)
-                        .with("libvirtCode", code.name());
-            }
-            return new ApiException(ProblemType.LIBVIRT_ERROR, "host '" + host.name() + "': " + what + " failed: "
-                    + message).with("host", host.name()).with("libvirtCode", code.name()).with("libvirtMessage", message);
+    private HostConnection connection(InventoryHost host) {
+        HostConnection connection = connections.get(host.name());
+        if (connection == null) {
+            throw new IllegalArgumentException("host '" + host.name() + "' is not in the inventory");
         }
-        if (failure instanceof ApiException api) {
-            return api;
-        }
-        if (failure instanceof LinkageError) {
-            return new ApiException(ProblemType.LIBVIRT_UNAVAILABLE, "the native libvirt client library failed: " + failure);
-        }
-        throw new IllegalStateException("libvirt call " + what + " on " + host.name() + " failed", failure);
+        return connection;
     }
 
-    private ApiException unavailable(InventoryHost host, String detail) {
-        return new ApiException(ProblemType.HOST_UNAVAILABLE, detail).with("host", host.name())
-                .retryAfter(properties.retryAfter());
+    /** @param disconnected the connection is not (or no longer) open: any error means the host is unreachable */
+    private RuntimeException translate(InventoryHost host, String what, Throwable failure, boolean disconnected) {
+        if (failure instanceof CompletionException wrapped && wrapped.getCause() != null) {
+            failure = wrapped.getCause();
+        }
+        if (failure instanceof LibvirtException e) {
+            ErrorNumber code = code(e);
+            String message = HostConnection.message(e);
+            if (code == ErrorNumber.VIR_ERR_NO_DOMAIN) {
+                return new DomainNotFoundException(host.name(), "host '" + host.name() + "': " + what + ": " + message);
+            }
+            if (isConnectionError(e) || disconnected) {
+                return unavailable(host, "host '" + host.name() + "' is unreachable: " + message, code.name());
+            }
+            return new LibvirtFailureException(host.name(), "host '" + host.name() + "': " + what + " failed: " + message,
+                    code.name(), message);
+        }
+        if (failure instanceof RuntimeException runtime) {
+            // The call's own domain exceptions (and bugs) pass through unchanged.
+            return runtime;
+        }
+        if (failure instanceof LinkageError) {
+            return new LibvirtUnavailableException("the native libvirt client library failed: " + failure);
+        }
+        return new IllegalStateException("libvirt call " + what + " on " + host.name() + " failed", failure);
+    }
+
+    private HostUnavailableException unavailable(InventoryHost host, String detail, String libvirtCode) {
+        return new HostUnavailableException(host.name(), detail, libvirtCode, properties.retryAfter());
+    }
+
+    static ErrorNumber code(LibvirtException e) {
+        return e.getError() == null || e.getError().getCode() == null ? ErrorNumber.VIR_ERR_UNKNOWN : e.getError().getCode();
     }
 
     private static boolean isConnectionError(LibvirtException e) {

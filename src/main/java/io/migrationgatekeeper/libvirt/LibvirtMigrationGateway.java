@@ -1,10 +1,12 @@
 package io.migrationgatekeeper.libvirt;
 
+import io.migrationgatekeeper.inventory.HostCallException;
+import io.migrationgatekeeper.inventory.HostUnavailableException;
 import io.migrationgatekeeper.inventory.InventoryHost;
+import io.migrationgatekeeper.inventory.LibvirtUnavailableException;
 import io.migrationgatekeeper.migration.JobProgress;
 import io.migrationgatekeeper.migration.MigrationGateway;
 import io.migrationgatekeeper.migration.MigrationPlan;
-import io.migrationgatekeeper.problem.ApiException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,7 +21,10 @@ import org.libvirt.TypedStringParameter;
 import org.libvirt.TypedUlongParameter;
 import org.springframework.stereotype.Component;
 
-/** Migrations through libvirt-java: {@code virDomainMigrateToURI3}, peer-to-peer, on the source's connection. */
+/**
+ * Migrations through libvirt-java: {@code virDomainMigrateToURI3}, peer-to-peer, each on a connection of its own to
+ * the source; progress, abort and lookups on the shared connections, bounded by the call timeout.
+ */
 @Component
 class LibvirtMigrationGateway implements MigrationGateway {
 
@@ -34,6 +39,33 @@ class LibvirtMigrationGateway implements MigrationGateway {
 
     @Override
     public void migrate(InventoryHost source, String domainUuid, MigrationPlan plan) throws MigrationFailedException {
+        TypedParameter[] params = parameters(plan);
+        try {
+            connections.callOnOwnConnection(source, "migrating", session -> {
+                Domain domain = session.domainByUuid(domainUuid);
+                if (plan.maxDowntimeMs() != null) {
+                    domain.migrateSetMaxDowntime(plan.maxDowntimeMs());
+                }
+                if (params.length == 0) {
+                    // libvirt-java 0.5.4 cannot convert an empty parameter list (ArrayIndexOutOfBoundsException):
+                    // with nothing to pass, virDomainMigrateToURI is the same call (peer-to-peer: uri is dconnuri).
+                    return domain.migrateToURI(plan.destinationUri(), plan.flags(), null, 0);
+                }
+                return domain.migrateToURI(plan.destinationUri(), params, plan.flags());
+            });
+        } catch (LibvirtException e) {
+            throw new MigrationFailedException(HostConnections.code(e).name(), HostConnection.message(e));
+        } catch (HostUnavailableException e) {
+            throw new MigrationFailedException("HOST_UNAVAILABLE", e.getMessage());
+        } catch (LibvirtUnavailableException e) {
+            throw new MigrationFailedException("LIBVIRT_UNAVAILABLE", e.getMessage());
+        } catch (HostCallException e) {
+            throw new MigrationFailedException("LIBVIRT_ERROR", e.getMessage());
+        }
+    }
+
+    /** {@code virDomainMigrateToURI3}'s typed parameters: only those the plan has. */
+    static TypedParameter[] parameters(MigrationPlan plan) {
         List<TypedParameter> params = new ArrayList<>();
         if (plan.migrateUri() != null) {
             params.add(new TypedStringParameter(Domain.DomainMigrateParameters.VIR_MIGRATE_PARAM_URI, plan.migrateUri()));
@@ -55,21 +87,7 @@ class LibvirtMigrationGateway implements MigrationGateway {
             params.add(new TypedStringParameter(Domain.DomainMigrateParameters.VIR_MIGRATE_PARAM_DEST_XML,
                     plan.destinationXml()));
         }
-        TypedParameter[] array = params.toArray(TypedParameter[]::new);
-        try {
-            connections.callUnbounded(source, "migrating", connect -> {
-                Domain domain = connect.domainLookupByUUIDString(domainUuid);
-                if (plan.maxDowntimeMs() != null) {
-                    domain.migrateSetMaxDowntime(plan.maxDowntimeMs());
-                }
-                return domain.migrateToURI(plan.destinationUri(), array, plan.flags());
-            });
-        } catch (LibvirtException e) {
-            ErrorNumber code = e.getError() == null ? ErrorNumber.VIR_ERR_UNKNOWN : e.getError().getCode();
-            throw new MigrationFailedException(code.name(), HostConnection.message(e));
-        } catch (ApiException e) {
-            throw new MigrationFailedException(e.type().name(), e.getMessage());
-        }
+        return params.toArray(TypedParameter[]::new);
     }
 
     @Override
@@ -83,12 +101,12 @@ class LibvirtMigrationGateway implements MigrationGateway {
     }
 
     private Optional<JobProgress> stats(InventoryHost host, String domainUuid, int flags) {
-        return connections.call(host, "reading job statistics", connect -> {
+        return connections.call(host, "reading job statistics", session -> {
             DomainJobStats stats;
             try {
-                stats = connect.domainLookupByUUIDString(domainUuid).getJobStats(flags);
+                stats = session.domainByUuid(domainUuid).getJobStats(flags);
             } catch (LibvirtException e) {
-                if (e.getError() != null && e.getError().getCode() == ErrorNumber.VIR_ERR_NO_DOMAIN) {
+                if (HostConnections.code(e) == ErrorNumber.VIR_ERR_NO_DOMAIN) {
                     return Optional.<JobProgress>empty();
                 }
                 throw e;
@@ -112,13 +130,13 @@ class LibvirtMigrationGateway implements MigrationGateway {
 
     @Override
     public void abort(InventoryHost host, String domainUuid) {
-        connections.call(host, "aborting the migration", connect -> {
+        connections.call(host, "aborting the migration", session -> {
             try {
-                return connect.domainLookupByUUIDString(domainUuid).abortJob();
+                return session.domainByUuid(domainUuid).abortJob();
             } catch (LibvirtException e) {
                 // The job ended meanwhile: nothing left to abort.
-                if (e.getError() != null && (e.getError().getCode() == ErrorNumber.VIR_ERR_OPERATION_INVALID
-                        || e.getError().getCode() == ErrorNumber.VIR_ERR_NO_DOMAIN)) {
+                if (HostConnections.code(e) == ErrorNumber.VIR_ERR_OPERATION_INVALID
+                        || HostConnections.code(e) == ErrorNumber.VIR_ERR_NO_DOMAIN) {
                     return 0;
                 }
                 throw e;
@@ -128,12 +146,12 @@ class LibvirtMigrationGateway implements MigrationGateway {
 
     @Override
     public Presence presence(InventoryHost host, String domainUuid) {
-        return connections.call(host, "looking the domain up", connect -> {
+        return connections.call(host, "looking the domain up", session -> {
             Domain domain;
             try {
-                domain = connect.domainLookupByUUIDString(domainUuid);
+                domain = session.domainByUuid(domainUuid);
             } catch (LibvirtException e) {
-                if (e.getError() != null && e.getError().getCode() == ErrorNumber.VIR_ERR_NO_DOMAIN) {
+                if (HostConnections.code(e) == ErrorNumber.VIR_ERR_NO_DOMAIN) {
                     return Presence.ABSENT;
                 }
                 throw e;
@@ -144,5 +162,4 @@ class LibvirtMigrationGateway implements MigrationGateway {
             return domain.getJobInfo().getType() == JOB_NONE ? Presence.RUNNING : Presence.MIGRATING;
         });
     }
-
 }

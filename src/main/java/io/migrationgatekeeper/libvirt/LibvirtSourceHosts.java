@@ -48,9 +48,8 @@ class LibvirtSourceHosts implements SourceHosts {
                 throw new InvalidMigrationRequestException("domain.uuid", "'" + id.uuid() + "' is not a UUID");
             }
         }
-        return connections.call(host, "reading the definition of domain " + id.describe(), connect -> {
-            Domain domain = id.uuid() != null
-                    ? connect.domainLookupByUUIDString(id.uuid()) : connect.domainLookupByName(id.name());
+        return connections.call(host, "reading the definition of domain " + id.describe(), session -> {
+            Domain domain = id.uuid() != null ? session.domainByUuid(id.uuid()) : session.domainByName(id.name());
             return new LiveDefinition(host.name(), domain.getName(), domain.getUUIDString(), domain.isActive() == 1,
                     domain.getXMLDesc(0));
         });

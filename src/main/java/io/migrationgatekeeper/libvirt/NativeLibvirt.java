@@ -1,7 +1,6 @@
 package io.migrationgatekeeper.libvirt;
 
-import io.migrationgatekeeper.problem.ApiException;
-import io.migrationgatekeeper.problem.ProblemType;
+import io.migrationgatekeeper.inventory.LibvirtUnavailableException;
 import org.libvirt.Connect;
 import org.libvirt.Library;
 import org.libvirt.LibvirtException;
@@ -28,7 +27,7 @@ class NativeLibvirt {
     private String missing;
     private long libraryVersion;
 
-    /** @throws ApiException 503 libvirt-unavailable when the native library cannot be loaded */
+    /** @throws LibvirtUnavailableException when the native library cannot be loaded */
     synchronized long ensureLoaded() {
         if (!initialised) {
             initialised = true;
@@ -46,7 +45,7 @@ class NativeLibvirt {
             }
         }
         if (missing != null) {
-            throw new ApiException(ProblemType.LIBVIRT_UNAVAILABLE, missing);
+            throw new LibvirtUnavailableException(missing);
         }
         return libraryVersion;
     }

@@ -3,7 +3,7 @@ package io.migrationgatekeeper.migration;
 import io.migrationgatekeeper.inventory.HostInventory;
 import io.migrationgatekeeper.inventory.InventoryHost;
 import io.migrationgatekeeper.observability.MigrationMetrics;
-import io.migrationgatekeeper.problem.ApiException;
+import io.migrationgatekeeper.inventory.HostCallException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -149,7 +149,7 @@ class JobRunner implements SmartLifecycle {
             } else if (ledger.cancelRequested(job.id())) {
                 gateway.abort(source, job.domainUuid());
             }
-        } catch (ApiException e) {
+        } catch (HostCallException e) {
             // The source did not answer this time: keep the heartbeat, the migration itself decides the outcome.
             ledger.heartbeat(job.id(), replica, null);
             log.debug("migration {}: progress unavailable: {}", job.id(), e.getMessage());
@@ -161,7 +161,7 @@ class JobRunner implements SmartLifecycle {
     private String completedStats(InventoryHost target, MigrationJob job) {
         try {
             return gateway.completed(target, job.domainUuid()).map(json::writeValueAsString).orElse(null);
-        } catch (ApiException e) {
+        } catch (HostCallException e) {
             return null;
         }
     }
@@ -214,7 +214,7 @@ class JobRunner implements SmartLifecycle {
             end(job, JobState.FAILED, "INTERRUPTED", "interrupted: the replica running it stopped, and the domain is "
                     + (onSource == MigrationGateway.Presence.ABSENT ? "on neither host"
                     : "still on " + job.sourceHost() + " with no migration job"), null, null);
-        } catch (ApiException e) {
+        } catch (HostCallException e) {
             // A host did not answer: leave the job orphaned, the next round tries again.
             log.warn("migration {}: cannot reconcile yet: {}", job.id(), e.getMessage());
         } catch (InterruptedException e) {

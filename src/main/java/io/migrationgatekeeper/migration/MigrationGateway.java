@@ -5,8 +5,9 @@ import java.util.Optional;
 
 /**
  * What migrations need from libvirt; the libvirt package provides it. Every method but {@link #migrate} is
- * bounded by the call timeout. Failures are problem exceptions, as for preflights; {@link #migrate} throws
- * {@link MigrationFailedException} with libvirt's code and message.
+ * bounded by the call timeout and fails with a {@link io.migrationgatekeeper.inventory.HostCallException}
+ * (host unavailable, domain not found, libvirt failure); {@link #migrate} throws {@link MigrationFailedException}
+ * with libvirt's code and message.
  */
 public interface MigrationGateway {
 

@@ -4,8 +4,9 @@ import io.migrationgatekeeper.inventory.InventoryHost;
 import io.migrationgatekeeper.policy.SourceHostFacts;
 
 /**
- * What the preflight needs from a host's libvirtd; the libvirt package provides it. Failures are problem
- * responses: no such domain (404), host unreachable or the call timed out (503), libvirt error (502).
+ * What the preflight needs from a host's libvirtd; the libvirt package provides it. Failures are
+ * {@link io.migrationgatekeeper.inventory.HostCallException}s: no such domain, host unreachable or the call timed
+ * out, libvirt error, no libvirt client library.
  */
 public interface SourceHosts {
 

@@ -1,10 +1,18 @@
 package io.migrationgatekeeper.problem;
 
 import io.migrationgatekeeper.domainxml.DomainXmlException;
+import io.migrationgatekeeper.inventory.DomainNotFoundException;
+import io.migrationgatekeeper.inventory.HostCallException;
+import io.migrationgatekeeper.inventory.HostUnavailableException;
+import io.migrationgatekeeper.inventory.LibvirtFailureException;
+import io.migrationgatekeeper.inventory.LibvirtUnavailableException;
+import io.migrationgatekeeper.inventory.NotInInventoryException;
 import io.migrationgatekeeper.policy.InvalidMigrationRequestException;
 import io.migrationgatekeeper.policy.UnsafeOverrideRefusedException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,12 +42,46 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<Object> api(ApiException e, HttpServletRequest request) {
-        ResponseEntity<Object> problem = problem(e.type(), e.getMessage(), e.properties(), request);
-        if (e.retryAfter() == null) {
+        return withRetryAfter(problem(e.type(), e.getMessage(), e.properties(), request), e.retryAfter());
+    }
+
+    /** The libvirt adapter's failures, in the domain's words, become problems here and nowhere else. */
+    @ExceptionHandler(HostCallException.class)
+    ResponseEntity<Object> hostCall(HostCallException e, HttpServletRequest request) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        if (e.host() != null) {
+            properties.put("host", e.host());
+        }
+        if (e instanceof HostUnavailableException unavailable) {
+            if (unavailable.libvirtCode() != null) {
+                properties.put("libvirtCode", unavailable.libvirtCode());
+            }
+            return withRetryAfter(problem(ProblemType.HOST_UNAVAILABLE, e.getMessage(), properties, request),
+                    unavailable.retryAfter());
+        }
+        if (e instanceof DomainNotFoundException) {
+            return problem(ProblemType.DOMAIN_NOT_FOUND, e.getMessage(), properties, request);
+        }
+        if (e instanceof LibvirtFailureException failure) {
+            properties.put("libvirtCode", failure.libvirtCode());
+            properties.put("libvirtMessage", failure.libvirtMessage());
+            return problem(ProblemType.LIBVIRT_ERROR, e.getMessage(), properties, request);
+        }
+        LibvirtUnavailableException missing = (LibvirtUnavailableException) e;
+        return problem(ProblemType.LIBVIRT_UNAVAILABLE, missing.getMessage(), properties, request);
+    }
+
+    @ExceptionHandler(NotInInventoryException.class)
+    ResponseEntity<Object> notInInventory(NotInInventoryException e, HttpServletRequest request) {
+        return problem(ProblemType.UNKNOWN_HOST, e.getMessage(), Map.of("parameter", e.parameter()), request);
+    }
+
+    private static ResponseEntity<Object> withRetryAfter(ResponseEntity<Object> problem, Duration retryAfter) {
+        if (retryAfter == null) {
             return problem;
         }
         return ResponseEntity.status(problem.getStatusCode()).headers(problem.getHeaders())
-                .header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, e.retryAfter().toSeconds())))
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, retryAfter.toSeconds())))
                 .body(problem.getBody());
     }
 

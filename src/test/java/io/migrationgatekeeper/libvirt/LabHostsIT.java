@@ -1,6 +1,14 @@
 package io.migrationgatekeeper.libvirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.migrationgatekeeper.inventory.HostInventory;
+import io.migrationgatekeeper.inventory.InventoryHost;
+import io.migrationgatekeeper.migration.MigrationGateway;
+import io.migrationgatekeeper.migration.MigrationPlan;
+import io.migrationgatekeeper.policy.MigrationFlag;
 
 import io.migrationgatekeeper.testsupport.Api;
 import io.migrationgatekeeper.testsupport.LibvirtLab;
@@ -8,6 +16,9 @@ import io.migrationgatekeeper.testsupport.RequiresLibvirt;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +51,12 @@ class LabHostsIT {
 
     @Autowired
     HostConnections connections;
+
+    @Autowired
+    MigrationGateway gateway;
+
+    @Autowired
+    HostInventory inventory;
 
     Api api;
 
@@ -151,12 +168,44 @@ class LabHostsIT {
         assertThat(recovered.status()).as("answers again once the daemon does: %s", recovered.body()).isEqualTo(200);
     }
 
+    @Test
+    @Order(5)
+    void aMigrationRunsOnAConnectionOfItsOwnThatIsClosedWithEveryHandleFreed() throws Exception {
+        LAB.defineAndStartBusyGuest(LAB.a(), "vm-own", true);
+        String uuid = LAB.a().virsh("domuuid", "vm-own");
+        InventoryHost a = inventory.require("test", "lab-a");
+        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.presence(a, uuid) == MigrationGateway.Presence.RUNNING);
+        // Connections a previous test dropped may still be closing: count once the number holds still.
+        int[] last = {-1};
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
+                .until(() -> last[0] == (last[0] = LAB.a().clients()));
+        int before = last[0];
+        MigrationPlan plan = new MigrationPlan(LAB.b().uri(), MigrationFlag.LIVE.bit() | MigrationFlag.PEER2PEER.bit(),
+                "tcp:127.0.0.1", "127.0.0.1", 1L, null, null, null);
+
+        CompletableFuture<Void> migration = CompletableFuture.runAsync(() -> {
+            try {
+                gateway.migrate(a, uuid, plan);
+            } catch (MigrationGateway.MigrationFailedException e) {
+                throw new CompletionException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.progress(a, uuid).isPresent());
+
+        assertThat(LAB.a().clients()).as("the migration's own connection, beside the shared one").isEqualTo(before + 1);
+        gateway.abort(a, uuid);
+        assertThatThrownBy(() -> migration.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(
+                MigrationGateway.MigrationFailedException.class).cause().satisfies(e ->
+                assertThat(((MigrationGateway.MigrationFailedException) e).aborted()).isTrue());
+        await().atMost(Duration.ofSeconds(10)).until(() -> LAB.a().clients() == before);
+        assertThat(connections.unfreedReferences()).as("references left when it was closed").isZero();
+    }
+
     private Api.Reply preflightOnA() {
         return api.postJson("/v1/preflight", Map.of("domain", Map.of("host", "lab-a", "name", LibvirtLab.GUEST)));
     }
 
-    private io.migrationgatekeeper.inventory.InventoryHost host(String name) {
-        return new io.migrationgatekeeper.inventory.InventoryHost(name, null, null, null, Map.of(),
-                io.migrationgatekeeper.inventory.QemuDropCache.AUTO);
+    private InventoryHost host(String name) {
+        return inventory.require("test", name);
     }
 }

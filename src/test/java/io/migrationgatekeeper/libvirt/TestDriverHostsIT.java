@@ -2,6 +2,8 @@ package io.migrationgatekeeper.libvirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.migrationgatekeeper.inventory.HostInventory;
+import io.migrationgatekeeper.inventory.InventoryHost;
 import io.migrationgatekeeper.testsupport.Api;
 import io.migrationgatekeeper.testsupport.RequiresLibvirt;
 import java.util.List;
@@ -31,6 +33,9 @@ class TestDriverHostsIT {
 
     @Autowired
     HostConnections connections;
+
+    @Autowired
+    HostInventory inventory;
 
     Api api;
 
@@ -130,6 +135,24 @@ class TestDriverHostsIT {
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.json().get("type").asString()).isEqualTo(PROBLEM + "host-not-found");
         assertThat(api.get("/actuator/health/libvirt/kvm-a1").body()).contains("\"UP\"");
+    }
+
+    @Test
+    void everyHandleALookupOpensIsFreedWhenTheCallReturns() {
+        InventoryHost host = inventory.require("test", "kvm-b1");
+        for (int i = 0; i < 3; i++) {
+            assertThat(api.postJson("/v1/preflight", Map.of("domain", Map.of("host", "kvm-b1", "name", "test")))
+                    .status()).isEqualTo(200);
+            assertThat(api.postJson("/v1/preflight", Map.of("domain", Map.of("host", "kvm-b1", "uuid", TEST_UUID)))
+                    .status()).isEqualTo(200);
+            assertThat(api.postJson("/v1/preflight", Map.of("domain", Map.of("host", "kvm-b1", "name", "nosuchvm")))
+                    .status()).isEqualTo(404);
+        }
+
+        // virConnectClose answers how many references are left: every unfreed Domain holds one.
+        assertThat(connections.closeShared(host)).as("references left on the connection").isZero();
+        assertThat(api.postJson("/v1/preflight", Map.of("domain", Map.of("host", "kvm-b1", "name", "test"))).status())
+                .as("the next call opens a new connection").isEqualTo(200);
     }
 
     @Test

@@ -57,6 +57,9 @@ class LabMigrationsIT {
     static void hosts(DynamicPropertyRegistry registry) {
         registry.add("gatekeeper.hosts.lab-a.uri", () -> LAB.a().uri());
         registry.add("gatekeeper.hosts.lab-b.uri", () -> LAB.b().uri());
+        // The same daemons as hosts configured the simplest way: a uri and nothing else.
+        registry.add("gatekeeper.hosts.plain-a.uri", () -> LAB.a().uri());
+        registry.add("gatekeeper.hosts.plain-b.uri", () -> LAB.b().uri());
         // An indexed list binds from one property source: the whole entry goes here.
         registry.add("gatekeeper.policy.filesystems[0].path", () -> LAB.images().toString());
         registry.add("gatekeeper.policy.filesystems[0].type", () -> "gfs2");
@@ -152,6 +155,22 @@ class LabMigrationsIT {
         assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
         assertRunsPersistentlyOn(LAB.b(), "vm-nodisk");
         assertAbsentFrom(LAB.a(), "vm-nodisk");
+    }
+
+    @Test
+    @Order(4)
+    void theSimplestMigrationWorks() {
+        LAB.defineAndStartDisklessGuest(LAB.a(), "vm-plain");
+
+        // Hosts with only a uri (no migration-address) and a request with no options: no typed parameter at all.
+        Api.Reply created = migrate(Map.of("domain", "vm-plain", "sourceHost", "plain-a", "targetHost", "plain-b"));
+
+        assertThat(created.status()).as(created.body()).isEqualTo(202);
+        assertThat(created.json().get("parameters").has("migrateUri")).isFalse();
+        JsonNode done = awaitEnd(created.json().get("id").asString());
+        assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+        assertRunsPersistentlyOn(LAB.b(), "vm-plain");
+        assertAbsentFrom(LAB.a(), "vm-plain");
     }
 
     @Test

@@ -110,6 +110,18 @@ public final class LibvirtLab implements AutoCloseable {
             signal("CONT");
         }
 
+        /** How many clients the daemon has connected, from its admin socket ({@code virt-admin client-list}). */
+        public int clients() {
+            Result result = exec(Duration.ofSeconds(20), "setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
+                    "--clear-groups", "env", "HOME=" + dir.resolve("home"), "virt-admin", "-q", "-c",
+                    "libvirtd:///session?socket=" + dir.resolve("runtime/libvirt/libvirt-admin-sock"), "client-list",
+                    "libvirtd");
+            if (result.exit() != 0) {
+                throw new IllegalStateException("virt-admin client-list on " + name + " failed: " + result.output());
+            }
+            return (int) result.output().lines().filter(l -> l.matches("\\s*\\d+\\s.*")).count();
+        }
+
         /** virsh's exit code and output, without judging them. */
         public Result tryVirsh(String... args) {
             List<String> command = new ArrayList<>(List.of("virsh", "-q", "-c", uri()));

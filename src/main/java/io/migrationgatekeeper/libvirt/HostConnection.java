@@ -158,7 +158,7 @@ final class HostConnection {
         }
     }
 
-    private static boolean isAlive(Connect connect) {
+    static boolean isAlive(Connect connect) {
         try {
             return connect.isAlive();
         } catch (LibvirtException e) {

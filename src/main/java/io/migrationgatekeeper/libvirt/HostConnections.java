@@ -99,14 +99,21 @@ class HostConnections implements DisposableBean {
         nativeLibvirt.ensureLoaded();
         HostConnection connection = connection(host);
         Future<T> result = workers.submit(() -> {
+            Connect connect = connection.open();
             try {
-                return inSession(connection.open(), call);
+                return inSession(connect, call);
             } catch (LibvirtException e) {
-                if (!isConnectionError(e)) {
-                    throw e;
+                if (isConnectionError(e)) {
+                    connection.discard(HostConnection.message(e));
+                    return inSession(connection.open(), call);
                 }
-                connection.discard(HostConnection.message(e));
-                return inSession(connection.open(), call);
+                if (!HostConnection.isAlive(connect)) {
+                    // libvirt closed it under the call (keepalive lost: the daemon went silent). Its error code says
+                    // nothing of that (VIR_ERR_INTERNAL_ERROR), and a retry would only wait on the same silent daemon.
+                    connection.discard(HostConnection.message(e));
+                    throw new BrokenConnection(e);
+                }
+                throw e;
             }
         });
         try {
@@ -227,6 +234,10 @@ class HostConnections implements DisposableBean {
         if (failure instanceof CompletionException wrapped && wrapped.getCause() != null) {
             failure = wrapped.getCause();
         }
+        if (failure instanceof BrokenConnection broken) {
+            return unavailable(host, "host '" + host.name() + "' is unreachable: "
+                    + HostConnection.message(broken.cause), code(broken.cause).name());
+        }
         if (failure instanceof LibvirtException e) {
             ErrorNumber code = code(e);
             String message = HostConnection.message(e);
@@ -247,6 +258,16 @@ class HostConnections implements DisposableBean {
             return new LibvirtUnavailableException("the native libvirt client library failed: " + failure);
         }
         return new IllegalStateException("libvirt call " + what + " on " + host.name() + " failed", failure);
+    }
+
+    /** A call's libvirt failure that came from its connection dying under it. */
+    private static final class BrokenConnection extends Exception {
+        final transient LibvirtException cause;
+
+        BrokenConnection(LibvirtException cause) {
+            super(cause);
+            this.cause = cause;
+        }
     }
 
     private HostUnavailableException unavailable(InventoryHost host, String detail, String libvirtCode) {

@@ -1,7 +1,10 @@
 package io.migrationgatekeeper.security;
 
 import java.util.Collection;
+import java.time.Duration;
 import java.util.List;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.web.client.RestTemplate;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -63,9 +66,15 @@ final class GatekeeperAuthentication implements AuthenticationManager {
     }
 
     private static JwtAuthenticationProvider jwtProvider(SecurityProperties.Jwt config) {
+        // Spring Security's own default gives the identity provider half a second: one slow answer then rejects
+        // every token that needs the key set (a 401 for a valid token). Seconds, but still bounded.
+        SimpleClientHttpRequestFactory timeouts = new SimpleClientHttpRequestFactory();
+        timeouts.setConnectTimeout(Duration.ofSeconds(3));
+        timeouts.setReadTimeout(Duration.ofSeconds(5));
+        RestTemplate keySets = new RestTemplate(timeouts);
         NimbusJwtDecoder decoder = config.issuerUri() != null
-                ? NimbusJwtDecoder.withIssuerLocation(config.issuerUri()).build()
-                : NimbusJwtDecoder.withJwkSetUri(config.jwkSetUri()).build();
+                ? NimbusJwtDecoder.withIssuerLocation(config.issuerUri()).restOperations(keySets).build()
+                : NimbusJwtDecoder.withJwkSetUri(config.jwkSetUri()).restOperations(keySets).build();
         String issuer = config.issuerUri() != null ? config.issuerUri() : config.issuer();
         OAuth2TokenValidator<Jwt> validators = issuer == null ? JwtValidators.createDefault()
                 : JwtValidators.createDefaultWithIssuer(issuer);

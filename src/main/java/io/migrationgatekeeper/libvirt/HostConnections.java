@@ -282,9 +282,27 @@ class HostConnections implements DisposableBean {
         return e.getError() != null && CONNECTION_ERRORS.contains(e.getError().getCode());
     }
 
+    /**
+     * Closes every connection, in parallel and for at most a few seconds: closing one whose daemon hangs (or whose
+     * open() still hangs, holding its lock) would otherwise hold up the whole shutdown.
+     */
     @Override
     public void destroy() {
-        connections.values().forEach(HostConnection::close);
+        CompletableFuture<?>[] closing = connections.values().stream()
+                .map(connection -> CompletableFuture.runAsync(connection::close, workers))
+                .toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(closing).get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            org.slf4j.LoggerFactory.getLogger(HostConnections.class).warn("libvirt connections still closing after {} s;"
+                    + " leaving them to the process's end", CLOSE_TIMEOUT_SECONDS);
+        } catch (ExecutionException e) {
+            org.slf4j.LoggerFactory.getLogger(HostConnections.class).debug("closing a connection failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         workers.shutdownNow();
     }
+
+    private static final int CLOSE_TIMEOUT_SECONDS = 3;
 }

@@ -65,6 +65,29 @@ public final class ServiceProcess implements AutoCloseable {
         return api;
     }
 
+    /** SIGTERM, as Kubernetes sends it, and how long the process took to exit (at most {@code max}, then SIGKILL). */
+    public Duration terminate(Duration max) {
+        Instant start = Instant.now();
+        process.destroy();
+        try {
+            if (!process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill();
+                return max;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Duration.between(start, Instant.now());
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public int exitValue() {
+        return process.exitValue();
+    }
+
     /** SIGKILL: no shutdown hook, no graceful stop, as in a crash or an OOM kill. */
     public void kill() {
         process.destroyForcibly();

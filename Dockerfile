@@ -14,12 +14,15 @@ RUN ./mvnw --batch-mode --no-transfer-progress package -DskipTests \
  && java -Djarmode=tools -jar target/migration-gatekeeper-*.jar extract --layers --launcher --destination /layers
 
 FROM eclipse-temurin:25-jre
-# The native libvirt client, from the distribution; without it only XML preflights work.
+# The native libvirt client, from the distribution; without it only XML preflights work. libvirt0 brings the
+# qemu+tls, qemu+libssh and qemu+libssh2 transports; qemu+ssh runs the OpenSSH client.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libvirt0 \
+ && apt-get install -y --no-install-recommends libvirt0 openssh-client \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 gatekeeper \
  && useradd --system --uid 10001 --gid gatekeeper --home-dir /app --shell /usr/sbin/nologin gatekeeper
+# qemu+ssh: the key and known_hosts the chart mounts at /etc/gatekeeper/ssh, strict host key checking.
+COPY deploy/ssh/ssh_config /etc/ssh/ssh_config.d/gatekeeper.conf
 WORKDIR /app
 # Least-changing layers first, so a code change rebuilds only the last one.
 COPY --from=build /layers/dependencies/ ./

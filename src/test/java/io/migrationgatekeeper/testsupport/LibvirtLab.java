@@ -27,6 +27,9 @@ public final class LibvirtLab implements AutoCloseable {
     private static final String NOBODY = "65534";
 
     private final Path root;
+    /** The uid and gid each daemon runs as: nobody, or a lab user that SSH logs in as. */
+    private final String uid;
+    private final String gid;
     private final Map<String, Daemon> daemons = new LinkedHashMap<>();
 
     /** One daemon: its directories, and its process while it runs. */
@@ -55,7 +58,7 @@ public final class LibvirtLab implements AutoCloseable {
             return "qemu+unix:///session?socket=" + socket();
         }
 
-        Path socket() {
+        public Path socket() {
             return dir.resolve("runtime/libvirt/libvirt-sock");
         }
 
@@ -70,9 +73,9 @@ public final class LibvirtLab implements AutoCloseable {
                 List<String> command = List.of("setsid", "env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
                         "LANG=C.UTF-8", "HOME=" + dir.resolve("home"), "XDG_CONFIG_HOME=" + dir.resolve("config"),
                         "XDG_CACHE_HOME=" + dir.resolve("cache"), "XDG_RUNTIME_DIR=" + dir.resolve("runtime"),
-                        "XDG_DATA_HOME=" + dir.resolve("data"), "setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
+                        "XDG_DATA_HOME=" + dir.resolve("data"), "setpriv", "--reuid=" + uid, "--regid=" + gid,
                         "--clear-groups", "/usr/sbin/libvirtd");
-                run("chown", "-R", NOBODY + ":" + NOBODY, root.toString());
+                run("chown", "-R", uid + ":" + gid, root.toString());
                 run("chmod", "700", dir.resolve("runtime").toString());
                 process = new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(dir.resolve("stdout.log").toFile()).start();
@@ -202,16 +205,26 @@ public final class LibvirtLab implements AutoCloseable {
         }
     }
 
-    private LibvirtLab(Path root) {
+    private LibvirtLab(Path root, String uid, String gid) {
         this.root = root;
+        this.uid = uid;
+        this.gid = gid;
         daemons.put("A", new Daemon("A", "5a1c0000-0000-4000-8000-00000000000a"));
         daemons.put("B", new Daemon("B", "5a1c0000-0000-4000-8000-00000000000b"));
     }
 
     /** Lays out the lab's directories; nothing runs until {@link #start()}. */
     public static LibvirtLab create() {
+        return create(NOBODY, NOBODY);
+    }
+
+    /** A lab whose daemons run as this uid and gid (numeric), e.g. a user an SSH server logs in as. */
+    public static LibvirtLab create(String uid, String gid) {
         try {
-            return new LibvirtLab(Files.createTempDirectory("gatekeeper-lab-"));
+            Path root = Files.createTempDirectory("gatekeeper-lab-");
+            // The daemons' user must be able to reach their directories under it.
+            run("chmod", "755", root.toString());
+            return new LibvirtLab(root, uid, gid);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -255,7 +268,7 @@ public final class LibvirtLab implements AutoCloseable {
     public void defineAndStartGuest(Daemon daemon, String name, String cache) {
         Path image = images().resolve(name + ".qcow2");
         run("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "16M");
-        run("chown", NOBODY + ":" + NOBODY, image.toString());
+        run("chown", uid + ":" + gid, image.toString());
         Path xml = root.resolve(name + ".xml");
         try {
             Files.writeString(xml, guestXml(name, image, cache), StandardCharsets.UTF_8);
@@ -332,7 +345,7 @@ public final class LibvirtLab implements AutoCloseable {
         }
         run("as", "--32", "-o", object.toString(), source.toString());
         run("ld", "-m", "elf_i386", "-Ttext", "0x100000", "-e", "_start", "-o", elf.toString(), object.toString());
-        run("chown", NOBODY + ":" + NOBODY, elf.toString());
+        run("chown", uid + ":" + gid, elf.toString());
         return elf;
     }
 

@@ -62,7 +62,8 @@ class ChartSchemaTest {
     void defaultValuesRenderWithoutAnySetting() {
         String manifest = new Helm(CHART).template().withName("gk").call();
 
-        assertThat(manifest).contains("kind: Deployment", "replicas: 1", "terminationGracePeriodSeconds: 45");
+        assertThat(manifest).contains("kind: Deployment", "replicas: 1", "terminationGracePeriodSeconds: 45",
+                "enableServiceLinks: false");
     }
 
     @Test

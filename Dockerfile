@@ -9,6 +9,8 @@ COPY mvnw pom.xml ./
 COPY .mvn .mvn
 RUN ./mvnw --batch-mode --no-transfer-progress dependency:go-offline
 COPY src src
+# The build generates a test client from the contract (generate-test-sources), so the contract is a build input.
+COPY openapi.yaml ./
 RUN ./mvnw --batch-mode --no-transfer-progress package -DskipTests \
  && mkdir /layers \
  && java -Djarmode=tools -jar target/migration-gatekeeper-*.jar extract --layers --launcher --destination /layers

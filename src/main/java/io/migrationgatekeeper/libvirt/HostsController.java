@@ -17,10 +17,12 @@ class HostsController {
 
     private final HostInventory inventory;
     private final HostConnections connections;
+    private final HostPools pools;
 
-    HostsController(HostInventory inventory, HostConnections connections) {
+    HostsController(HostInventory inventory, HostConnections connections, HostPools pools) {
         this.inventory = inventory;
         this.connections = connections;
+        this.pools = pools;
     }
 
     @GetMapping(path = "/v1/hosts", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -37,6 +39,8 @@ class HostsController {
         InventoryHost host = inventory.find(name).orElseThrow(() -> new ApiException(ProblemType.HOST_NOT_FOUND,
                 "'" + name + "' is not in the host inventory (gatekeeper.hosts)"));
         connections.requireNativeLibrary();
-        return HostStatusView.of(host, connections.probe(host).join());
+        HostConnection.Snapshot snapshot = connections.probe(host).join();
+        HostPools.Reading storage = snapshot.state() == ConnectionState.CONNECTED ? pools.read(host) : null;
+        return HostStatusView.of(host, connections.snapshot(host), storage);
     }
 }

@@ -12,13 +12,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param keepaliveInterval seconds between libvirt keepalive probes on an idle connection
  * @param keepaliveCount    unanswered probes after which libvirt closes the connection
  * @param retryAfter        what a 503 for an unreachable host advises
+ * @param poolRefresh       how long the storage pools read from a host classify disks before they are read again
  */
 @ConfigurationProperties("gatekeeper.libvirt")
 record LibvirtProperties(
         @DefaultValue("30s") Duration callTimeout,
         @DefaultValue("5s") Duration keepaliveInterval,
         @DefaultValue("3") int keepaliveCount,
-        @DefaultValue("10s") Duration retryAfter) {
+        @DefaultValue("10s") Duration retryAfter,
+        @DefaultValue("60s") Duration poolRefresh) {
 
     LibvirtProperties {
         // Under 100 ms not even a healthy daemon on a LAN answers a first call; over 10 min a hung host holds a
@@ -34,6 +36,11 @@ record LibvirtProperties(
         if (retryAfter.toSeconds() < 1 || retryAfter.compareTo(Duration.ofHours(1)) > 0) {
             throw new InvalidConfigurationException("gatekeeper.libvirt.retry-after",
                     "must be between 1s and 1h, is " + retryAfter.toMillis() + "ms");
+        }
+        // 0s reads the pools on every evaluation; over an hour a pool added or removed goes unseen for too long.
+        if (poolRefresh.isNegative() || poolRefresh.compareTo(Duration.ofHours(1)) > 0) {
+            throw new InvalidConfigurationException("gatekeeper.libvirt.pool-refresh",
+                    "must be between 0s and 1h, is " + poolRefresh.toMillis() + "ms");
         }
         if (keepaliveCount < 1) {
             throw new InvalidConfigurationException("gatekeeper.libvirt.keepalive-count", "must be at least 1");

@@ -15,9 +15,11 @@ import org.springframework.stereotype.Component;
 class LibvirtSourceHosts implements SourceHosts {
 
     private final HostConnections connections;
+    private final HostPools pools;
 
-    LibvirtSourceHosts(HostConnections connections) {
+    LibvirtSourceHosts(HostConnections connections, HostPools pools) {
         this.connections = connections;
+        this.pools = pools;
     }
 
     @Override
@@ -31,7 +33,10 @@ class LibvirtSourceHosts implements SourceHosts {
             case FALSE -> false;
             case AUTO -> versions != null && versions.qemuDropsPageCache();
         };
-        return new SourceHostFacts(dropsCache, versions == null || versions.acceptsUnsafeFlag());
+        // Only a detected capability is one libvirt sees itself; a forced true is the operator's word.
+        boolean libvirtSeesIt = host.qemuDropCache() == QemuDropCache.AUTO && dropsCache;
+        return new SourceHostFacts(dropsCache, libvirtSeesIt, versions == null || versions.acceptsUnsafeFlag(),
+                pools.forRule(host));
     }
 
     /** An unreachable host under {@code auto} is not assumed to drop the cache: the rule stays on the safe side. */

@@ -6,8 +6,9 @@ import java.util.Set;
 
 /**
  * A mount point the operator declares as shared or cluster storage. The filesystem type decides the class
- * unless the entry says so itself; a type libvirt does not recognise means libvirt would take the disk for
- * local storage, so the gatekeeper must pass {@code VIR_MIGRATE_UNSAFE} for it.
+ * unless the entry says so itself. libvirt's own check recognises only the types on its lists, from the
+ * filesystem's magic: a type it does not recognise looks local to it, and a {@code cluster: true} mark does not
+ * change what it sees ({@link #libvirtClass()}).
  */
 public record FilesystemDeclaration(
         String path, String type, StorageClass storageClass, boolean libvirtRecognised, List<String> hosts) {
@@ -53,6 +54,22 @@ public record FilesystemDeclaration(
         HostScope.of(hosts);
         return new FilesystemDeclaration(normalised.toString(), fsType, storageClass,
                 LIBVIRT_SHARED_TYPES.contains(fsType), hosts);
+    }
+
+    /**
+     * What libvirt's own check takes a file on this filesystem for, if the declaration is true: cluster for a
+     * type on {@code virFileIsClusterFS}'s list, shared for one on {@code virFileIsSharedFS}'s, local otherwise.
+     */
+    public StorageClass libvirtClass() {
+        if (CLUSTER_TYPES.contains(type)) {
+            return StorageClass.CLUSTER;
+        }
+        return libvirtRecognised ? StorageClass.SHARED : StorageClass.LOCAL;
+    }
+
+    /** {@code gfs2 filesystem declared at /srv/gfs2}: how operators find the entry. */
+    public String describe() {
+        return type + " filesystem declared at " + path + (hosts.isEmpty() ? "" : " for hosts " + String.join(", ", hosts));
     }
 
     private static List<String> sorted(Set<String> types) {

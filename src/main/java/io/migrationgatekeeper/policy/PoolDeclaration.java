@@ -9,6 +9,11 @@ public record PoolDeclaration(String name, StorageClass storage, List<String> ho
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
     }
 
+    /** {@code pool ceph-vms declared network}: how operators find the entry. */
+    public String describe() {
+        return "pool " + name + " declared " + storage.value() + (hosts.isEmpty() ? "" : " for hosts " + String.join(", ", hosts));
+    }
+
     /** @throws InvalidPolicyException naming {@code name}, {@code storage} or {@code hosts} */
     public static PoolDeclaration of(String name, StorageClass storage, List<String> hosts) {
         if (name == null || name.isBlank()) {

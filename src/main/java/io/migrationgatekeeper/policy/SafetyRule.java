@@ -17,6 +17,7 @@ public final class SafetyRule {
     static final String NOT_SHARED = "Migration without shared storage is unsafe";
     static final String CACHE_UNSAFE =
             "Migration may lead to data corruption if disks use cache other than none or directsync";
+    static final String CANNOT_COPY = "Operation not supported: Cannot migrate empty or read-only disk ";
     static final String TRANSIENT = "Requested operation is not valid: migration with transient disk is not supported";
 
     private final Policy policy;
@@ -32,7 +33,8 @@ public final class SafetyRule {
     }
 
     /**
-     * @throws InvalidMigrationRequestException when {@code migrateDisks} names a disk the domain does not have
+     * @throws InvalidMigrationRequestException when {@code migrateDisks} names a disk the domain does not have, or
+     *                                          one libvirt cannot copy (read-only or empty)
      * @throws UnsafeOverrideRefusedException   when the request carries an override the policy disables
      */
     public Evaluation evaluate(Domain domain, MigrationRequest request, SourceHostFacts host) {
@@ -44,16 +46,22 @@ public final class SafetyRule {
 
         List<DiskVerdict> verdicts = new ArrayList<>(domain.disks().size());
         for (Disk disk : domain.disks()) {
-            verdicts.add(request.offline()
+            Classification classification = disk.isEmpty()
+                    ? null : classifier.classify(disk, request.sourceHost(), host.pools());
+            DiskVerdict verdict = request.offline()
                     ? new DiskVerdict(disk, null, ReasonCode.OFFLINE_MIGRATION,
                             "offline migration: no guest is running, libvirt skips the disk checks", null)
-                    : evaluateDisk(disk, request, host));
+                    : evaluateDisk(disk, request, classification, host);
+            verdicts.add(verdict.withLibvirt(LibvirtCheck.predict(disk, request, classification, host)));
         }
 
+        // In the order libvirt reports them: it refuses transient disks before it looks at any disk's storage.
         List<Violation> violations = new ArrayList<>();
-        for (DiskVerdict v : verdicts) {
-            if (v.verdict() != Verdict.SAFE) {
-                violations.add(new Violation(v.disk().target(), describe(v.disk()), v.reason(), v.message(), v.remedy()));
+        for (Verdict kind : List.of(Verdict.BLOCKED, Verdict.UNSAFE)) {
+            for (DiskVerdict v : verdicts) {
+                if (v.verdict() == kind) {
+                    violations.add(new Violation(v.disk().target(), describe(v.disk()), v.reason(), v.message(), v.remedy()));
+                }
             }
         }
         boolean blocked = verdicts.stream().anyMatch(v -> v.verdict() == Verdict.BLOCKED);
@@ -83,21 +91,21 @@ public final class SafetyRule {
                     + String.join(", ", Violation.reasonCodes(violations)) + ") but it is let through; libvirt's own check still applies"));
         }
 
-        boolean unsafeFlag = decision != Decision.DENIED && needsUnsafeFlag(decision, verdicts);
+        boolean unsafeFlag = needsUnsafeFlag(ruleDecision, verdicts);
         if (unsafeFlag && !host.acceptsUnsafeFlag()) {
             unsafeFlag = false;
             warnings.add(new Warning(WarningCode.UNSAFE_FLAG_NOT_SUPPORTED, "the source host's libvirt is older than"
                     + " 0.9.11 and would reject VIR_MIGRATE_UNSAFE; the flag is not sent (that libvirt has no check"
                     + " of its own to silence)"));
-        }
-        if (decision != Decision.DENIED && !unsafeFlag) {
+        } else if (decision != Decision.DENIED && !unsafeFlag && host.acceptsUnsafeFlag()) {
             warnLibvirtRefusals(verdicts, warnings);
         }
         return new Evaluation(decision, ruleDecision, policy.enforcement(), ruleDecision == Decision.ALLOWED_UNSAFE,
                 verdicts, violations, warnings, LibvirtFlags.forMigration(request, unsafeFlag));
     }
 
-    private DiskVerdict evaluateDisk(Disk disk, MigrationRequest request, SourceHostFacts host) {
+    private DiskVerdict evaluateDisk(Disk disk, MigrationRequest request, Classification classification,
+            SourceHostFacts host) {
         if (disk.transientDisk()) {
             return new DiskVerdict(disk, null, ReasonCode.TRANSIENT_DISK, TRANSIENT,
                     "remove <transient/> from the disk, or migrate the guest shut off; no override lifts this");
@@ -114,11 +122,11 @@ public final class SafetyRule {
         if (disk.readonly()) {
             return new DiskVerdict(disk, null, ReasonCode.READONLY, "the disk is read-only: no write can be lost", null);
         }
-        Classification classification = classifier.classify(disk, request.sourceHost());
         switch (classification.storageClass()) {
             case NETWORK:
                 return new DiskVerdict(disk, classification, ReasonCode.NETWORK_STORAGE, "network storage ("
-                        + disk.source().protocol() + "): QEMU reaches the same image from either host", null);
+                        + (disk.source().protocol() != null ? disk.source().protocol() : declaredBy(classification))
+                        + "): QEMU reaches the same image from either host", null);
             case CLUSTER:
                 return new DiskVerdict(disk, classification, ReasonCode.CLUSTER_FS,
                         "on coherent cluster storage (" + declaredBy(classification) + ")", null);
@@ -159,7 +167,7 @@ public final class SafetyRule {
     }
 
     /** libvirt's {@code qemuMigrationAnyCopyDisk}. */
-    private static boolean copied(Disk disk, MigrationRequest request) {
+    static boolean copied(Disk disk, MigrationRequest request) {
         if (request.migrateDisks() != null) {
             return request.migrateDisks().contains(disk.target());
         }
@@ -167,41 +175,36 @@ public final class SafetyRule {
     }
 
     /**
-     * {@code VIR_MIGRATE_UNSAFE} goes with the migration only where this gatekeeper knows better than libvirt's
-     * own check; otherwise libvirt's check stays as a second line of defence. Pool declarations never add it:
-     * libvirt resolves a volume's storage itself.
+     * {@code VIR_MIGRATE_UNSAFE} switches libvirt's own check off for every disk, so it goes with a migration only
+     * where the gatekeeper knows better than libvirt: an authorised override, or a disk the gatekeeper judged
+     * safe on storage it classified network, cluster, shared or other, which libvirt, seeing less, would refuse.
+     * Everywhere else libvirt's check stays on as a second line of defence (it also catches a wrong declaration).
+     * Local storage never gets the flag without an override. A would-deny under {@code warn} gets none either:
+     * libvirt's check still applies to the disks the rule judged unsafe.
      */
-    private static boolean needsUnsafeFlag(Decision decision, List<DiskVerdict> verdicts) {
-        if (decision == Decision.ALLOWED_UNSAFE) {
+    private static boolean needsUnsafeFlag(Decision ruleDecision, List<DiskVerdict> verdicts) {
+        if (ruleDecision == Decision.ALLOWED_UNSAFE) {
             return true;
         }
+        if (ruleDecision != Decision.ALLOWED) {
+            return false;
+        }
         for (DiskVerdict v : verdicts) {
-            switch (v.reason()) {
-                case CACHE_CHECK_DISABLED, DROP_CACHE -> {
-                    return true;
-                }
-                case CLUSTER_FS -> {
-                    if (v.classification().filesystem() != null) {
-                        return true;
-                    }
-                }
-                default -> {
-                }
-            }
-            if (v.classification() != null && v.classification().hiddenFromLibvirt()) {
+            if (v.libvirt().refuses() && v.classification() != null
+                    && v.classification().storageClass() != StorageClass.LOCAL) {
                 return true;
             }
         }
         return false;
     }
 
+    /** Disks the rule allows on local storage (require-shared-storage off), which libvirt will refuse. */
     private static void warnLibvirtRefusals(List<DiskVerdict> verdicts, List<Warning> warnings) {
         for (DiskVerdict v : verdicts) {
-            if (v.verdict() == Verdict.SAFE && v.classification() != null
-                    && v.classification().storageClass() == StorageClass.LOCAL) {
+            if (v.verdict() == Verdict.SAFE && v.libvirt().refuses()) {
                 warnings.add(new Warning(WarningCode.LIBVIRT_WILL_REFUSE, "disk " + v.disk().target()
-                        + " is on local storage: libvirt refuses to migrate it without VIR_MIGRATE_UNSAFE (\""
-                        + UNSAFE_PREFIX + NOT_SHARED + "\")"));
+                        + " passes this policy, but libvirt refuses to migrate it without VIR_MIGRATE_UNSAFE (\""
+                        + v.libvirt().message() + "\")"));
             }
         }
     }
@@ -216,13 +219,19 @@ public final class SafetyRule {
             throw new InvalidMigrationRequestException("migrateDisks", "the domain has no disk with target "
                     + String.join(", ", unknown) + " (its disks: " + String.join(", ", new TreeSet<>(targets)) + ")");
         }
+        // libvirt copies every disk it is given and refuses one it cannot copy, naming the first in domain order.
+        List<Disk> uncopiable = domain.disks().stream()
+                .filter(d -> request.migrateDisks().contains(d.target()) && (d.readonly() || d.isEmpty())).toList();
+        if (!uncopiable.isEmpty()) {
+            throw new InvalidMigrationRequestException("migrateDisks", "\"" + CANNOT_COPY + uncopiable.get(0).target()
+                    + "\" (libvirt's words): " + uncopiable.stream().map(d -> d.target() + (d.isEmpty()
+                            ? " has no source" : " is read-only")).collect(Collectors.joining(", "))
+                    + "; leave " + (uncopiable.size() == 1 ? "it" : "them") + " out of migrateDisks");
+        }
     }
 
     private static String declaredBy(Classification c) {
-        if (c.filesystem() != null) {
-            return c.filesystem().type() + " filesystem declared at " + c.filesystem().path();
-        }
-        return "pool " + c.pool().name() + " declared " + c.pool().storage().value();
+        return c.decidedBy();
     }
 
     private String cacheModes() {

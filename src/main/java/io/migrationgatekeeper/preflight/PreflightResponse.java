@@ -5,6 +5,7 @@ import io.migrationgatekeeper.policy.Disk;
 import io.migrationgatekeeper.policy.DiskVerdict;
 import io.migrationgatekeeper.policy.Evaluation;
 import io.migrationgatekeeper.policy.LibvirtFlags;
+import io.migrationgatekeeper.policy.LibvirtVerdict;
 import io.migrationgatekeeper.policy.MigrationFlag;
 import io.migrationgatekeeper.policy.Violation;
 import io.migrationgatekeeper.policy.Warning;
@@ -41,7 +42,13 @@ public record PreflightResponse(
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record DiskEntry(String target, String bus, String type, String device, String source, String cache,
-            String storageClass, String verdict, String reason, String message, String remedy) {}
+            String storageClass, String verdict, String reason, String message, String remedy,
+            LibvirtVerdictEntry libvirtVerdict) {}
+
+    /** What libvirt's own check would say about the disk without VIR_MIGRATE_UNSAFE, as predicted. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LibvirtVerdictEntry(String verdict, String reason, String storageClass, String message,
+            String reliesOn) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ViolationEntry(String disk, String source, String reason, String message, String remedy) {}
@@ -77,7 +84,12 @@ public record PreflightResponse(
         return new DiskEntry(d.target(), d.bus(), d.type().xmlValue(), d.device().xmlValue(),
                 d.source() == null ? null : d.source().describe(), d.cache().xmlValue(),
                 v.classification() == null ? null : v.classification().storageClass().value(),
-                v.verdict().name(), v.reason().name(), v.message(), v.remedy());
+                v.verdict().name(), v.reason().name(), v.message(), v.remedy(), libvirtVerdict(v.libvirt()));
+    }
+
+    private static LibvirtVerdictEntry libvirtVerdict(LibvirtVerdict l) {
+        return new LibvirtVerdictEntry(l.verdict().name(), l.reason().name(),
+                l.storageClass() == null ? null : l.storageClass().value(), l.message(), l.reliesOn());
     }
 
     private static ViolationEntry violation(Violation v) {

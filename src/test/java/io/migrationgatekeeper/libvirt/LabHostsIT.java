@@ -13,6 +13,10 @@ import io.migrationgatekeeper.policy.MigrationFlag;
 import io.migrationgatekeeper.testsupport.Api;
 import io.migrationgatekeeper.testsupport.LibvirtLab;
 import io.migrationgatekeeper.testsupport.RequiresLibvirt;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -34,7 +38,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** The gatekeeper against two real libvirt daemons and a running QEMU guest. */
-@RequiresLibvirt(daemons = true)
+@RequiresLibvirt(daemons = true, fuse = true)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "gatekeeper.libvirt.call-timeout=3s",
         "gatekeeper.libvirt.keepalive-interval=1s",
@@ -199,6 +203,56 @@ class LabHostsIT {
                 assertThat(((MigrationGateway.MigrationFailedException) e).aborted()).isTrue());
         await().atMost(Duration.ofSeconds(10)).until(() -> LAB.a().clients() == before);
         assertThat(connections.unfreedReferences()).as("references left when it was closed").isZero();
+    }
+
+    @Test
+    @Order(6)
+    void storagePoolsTheDaemonKnowsClassifyItsGuestsDisksWithoutADeclaration() {
+        // A netfs pool of format cifs that libvirt finds already mounted, so it starts without mounting (the daemon
+        // runs as nobody): libvirt matches the mount's source with the pool's, "//host/dir", which names a symlink
+        // that resolves to the FUSE mount's backing directory. It reads the mount as fuse.quobyte, a shared
+        // filesystem to its own check. And a dir pool on the lab's local images directory. Nothing is declared.
+        Path share = LAB.fuseMount("share", "quobyte");
+        Path backing = LAB.root().resolve("share-link");
+        try {
+            Files.createSymbolicLink(backing, LAB.root().resolve("share-backing"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertThat(backing.getName(0).toString()).isEqualTo("tmp");
+        LAB.a().virsh("pool-define", LAB.file("share-pool.xml", "<pool type='netfs'><name>share</name><source>"
+                + "<host name='" + backing.getName(0) + "'/><dir path='" + backing.subpath(1, backing.getNameCount())
+                + "'/><format type='cifs'/></source><target><path>" + share + "</path></target></pool>").toString());
+        LAB.a().virsh("pool-start", "share");
+        LAB.a().virsh("pool-define-as", "images", "dir", "--target", LAB.images().toString());
+        LAB.a().virsh("pool-start", "images");
+        Path image = share.resolve("vm-share.qcow2");
+        LAB.image(image, "qcow2", "16M");
+        LAB.defineAndStart(LAB.a(), "vm-share", LibvirtLab.guestXml("vm-share", image, "none"));
+
+        JsonNode pools = api.get("/v1/hosts/lab-a").json().get("storagePools").get("pools");
+        assertThat(pools.toString()).contains(
+                "{\"name\":\"share\",\"type\":\"netfs\",\"sourceFormat\":\"cifs\",\"targetPath\":\"" + share
+                        + "\",\"active\":true,\"storageClass\":\"shared\"}",
+                "{\"name\":\"images\",\"type\":\"dir\",\"targetPath\":\"" + LAB.images()
+                        + "\",\"active\":true,\"storageClass\":\"local\"}");
+
+        JsonNode onShare = api.postJson("/v1/preflight", Map.of(
+                "domain", Map.of("host", "lab-a", "name", "vm-share"), "targetHost", "lab-b")).json();
+        assertThat(onShare.get("decision").asString()).as(onShare.toString()).isEqualTo("ALLOWED");
+        JsonNode disk = onShare.get("disks").get(0);
+        assertThat(disk.get("storageClass").asString()).isEqualTo("shared");
+        assertThat(disk.get("reason").asString()).isEqualTo("SAFE_CACHE_MODE");
+        assertThat(disk.get("libvirtVerdict").get("reason").asString()).isEqualTo("SAFE_CACHE_MODE");
+        assertThat(onShare.get("libvirtFlags").get("unsafe").asBoolean()).isFalse();
+        JsonNode onImages = preflightOnA().json().get("disks").get(0);
+        assertThat(onImages.get("reason").asString()).isEqualTo("STORAGE_NOT_SHARED");
+        assertThat(onImages.get("message").asString()).isEqualTo("Unsafe migration: Migration without shared storage is unsafe");
+
+        // libvirt agrees by itself: the guest on the shared pool moves without VIR_MIGRATE_UNSAFE.
+        LibvirtLab.Result moved = LAB.a().tryVirsh("migrate", "--live", "--p2p", "vm-share", LAB.b().uri(),
+                "--migrateuri", "tcp:127.0.0.1", "--listen-address", "127.0.0.1");
+        assertThat(moved.exit()).as(moved.output()).isZero();
     }
 
     private Api.Reply preflightOnA() {

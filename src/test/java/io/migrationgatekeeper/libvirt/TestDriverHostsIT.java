@@ -9,6 +9,8 @@ import io.migrationgatekeeper.testsupport.RequiresLibvirt;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.libvirt.Connect;
+import org.libvirt.StoragePool;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -156,6 +158,55 @@ class TestDriverHostsIT {
     }
 
     @Test
+    void storagePoolsAreReadFromTheHostAndClassifyItsDisks() throws Exception {
+        // The test driver's state is shared by every test:///default connection in this process: the hosts see it.
+        Connect admin = new Connect("test:///default");
+        StoragePool gv0 = admin.storagePoolDefineXML("<pool type='netfs'><name>gv0</name><source><host name='gluster1'/>"
+                + "<dir path='/gv0'/><format type='glusterfs'/></source><target><path>/mnt/gv0</path></target></pool>", 0);
+        StoragePool idle = admin.storagePoolDefineXML("<pool type='netfs'><name>idle-nfs</name><source><host name='nas'/>"
+                + "<dir path='/x'/><format type='nfs'/></source><target><path>/mnt/idle</path></target></pool>", 0);
+        try {
+            gv0.create(0);
+
+            JsonNode pools = api.get("/v1/hosts/kvm-a1").json().get("storagePools");
+
+            assertThat(pools.has("error")).as(pools.toString()).isFalse();
+            assertThat(pools.get("pools").toString()).contains(
+                    "{\"name\":\"default-pool\",\"type\":\"dir\",\"targetPath\":\"/default-pool\",\"active\":true,"
+                            + "\"storageClass\":\"local\"}",
+                    "{\"name\":\"gv0\",\"type\":\"netfs\",\"sourceFormat\":\"glusterfs\",\"targetPath\":\"/mnt/gv0\","
+                            + "\"active\":true,\"storageClass\":\"cluster\"}",
+                    "{\"name\":\"idle-nfs\",\"type\":\"netfs\",\"sourceFormat\":\"nfs\",\"targetPath\":\"/mnt/idle\","
+                            + "\"active\":false,\"storageClass\":\"shared\"}");
+            assertThat(api.get("/v1/hosts").json().get(1).has("storagePools")).as("only the single host view reads them")
+                    .isFalse();
+
+            String xml = "<domain type='kvm'><name>p</name><devices>"
+                    + "<disk type='file'><driver name='qemu' cache='writeback'/><source file='/mnt/gv0/a.img'/><target dev='vda'/></disk>"
+                    + "<disk type='volume'><driver name='qemu' cache='none'/><source pool='default-pool' volume='b.img'/><target dev='vdb'/></disk>"
+                    + "<disk type='file'><driver name='qemu' cache='none'/><source file='/mnt/idle/c.img'/><target dev='vdc'/></disk>"
+                    + "</devices></domain>";
+            JsonNode fromA1 = api.postXml("/v1/preflight?sourceHost=kvm-a1&targetHost=kvm-a2", xml).json();
+            JsonNode bare = api.postXml("/v1/preflight", xml).json();
+
+            assertThat(reasons(fromA1)).containsExactly("CLUSTER_FS",
+                    "STORAGE_NOT_SHARED", "STORAGE_NOT_SHARED");
+            assertThat(fromA1.get("disks").get(0).get("message").asString()).contains("netfs pool gv0 (glusterfs)");
+            assertThat(fromA1.get("disks").get(0).get("libvirtVerdict").get("reason").asString()).isEqualTo("CLUSTER_FS");
+            assertThat(fromA1.get("libvirtFlags").get("unsafe").asBoolean()).isFalse();
+            assertThat(reasons(bare)).as("no source host, no pools").containsExactly(
+                    "STORAGE_NOT_SHARED", "SAFE_CACHE_MODE", "STORAGE_NOT_SHARED");
+        } finally {
+            gv0.destroy();
+            gv0.undefine();
+            gv0.free();
+            idle.undefine();
+            idle.free();
+            admin.close();
+        }
+    }
+
+    @Test
     void anUnreachableHostIs503WithRetryAfterAndTheServiceStaysLive() {
         Api.Reply reply = api.postJson("/v1/preflight", Map.of("domain", Map.of("host", "gone", "name", "vm1")));
 
@@ -170,5 +221,11 @@ class TestDriverHostsIT {
         assertThat(api.get("/actuator/health/libvirt/gone").body()).contains("\"DOWN\"");
         assertThat(api.get("/actuator/health/liveness").status()).isEqualTo(200);
         assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(200);
+    }
+
+    private static List<String> reasons(JsonNode evaluation) {
+        List<String> reasons = new java.util.ArrayList<>();
+        evaluation.get("disks").forEach(d -> reasons.add(d.get("reason").asString()));
+        return reasons;
     }
 }

@@ -30,8 +30,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Migrations through the gatekeeper between two real libvirt daemons. The policy declares the lab's image
- * directory a gfs2 cluster filesystem for source host lab-a only, so the same guest is cluster storage
- * leaving lab-a and local storage leaving lab-b.
+ * directory (local ext4) a cluster filesystem of a type libvirt does not know ({@code moosefs, cluster: true}),
+ * for source host lab-a only: the same guest is cluster storage leaving lab-a, which libvirt cannot see (so the
+ * gatekeeper passes VIR_MIGRATE_UNSAFE), and local storage leaving lab-b.
  */
 @RequiresLibvirt(daemons = true)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -62,7 +63,8 @@ class LabMigrationsIT {
         registry.add("gatekeeper.hosts.plain-b.uri", () -> LAB.b().uri());
         // An indexed list binds from one property source: the whole entry goes here.
         registry.add("gatekeeper.policy.filesystems[0].path", () -> LAB.images().toString());
-        registry.add("gatekeeper.policy.filesystems[0].type", () -> "gfs2");
+        registry.add("gatekeeper.policy.filesystems[0].type", () -> "moosefs");
+        registry.add("gatekeeper.policy.filesystems[0].cluster", () -> "true");
         registry.add("gatekeeper.policy.filesystems[0].hosts[0]", () -> "lab-a");
     }
 
@@ -92,6 +94,8 @@ class LabMigrationsIT {
                 "VIR_MIGRATE_PEER2PEER", "VIR_MIGRATE_LIVE", "VIR_MIGRATE_PERSIST_DEST", "VIR_MIGRATE_UNDEFINE_SOURCE");
         assertThat(created.json().get("evaluation").get("live").get("disks").get(0).get("reason").asString())
                 .isEqualTo("CLUSTER_FS");
+        assertThat(created.json().get("evaluation").get("live").get("disks").get(0).get("libvirtVerdict").get("reason")
+                .asString()).as("libvirt sees local ext4").isEqualTo("STORAGE_NOT_SHARED");
         JsonNode done = awaitEnd(created.json().get("id").asString());
 
         assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");

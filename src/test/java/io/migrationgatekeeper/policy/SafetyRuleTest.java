@@ -35,9 +35,10 @@ class SafetyRuleTest {
         if (c.flags() != null) {
             assertThat(e.flags().value()).as("flags").isEqualTo(c.flags());
         }
-        assertThat(e.violations()).extracting(Violation::reason).as("a violation per unsafe or blocked disk")
-                .containsExactlyElementsOf(e.disks().stream().filter(v -> v.verdict() != Verdict.SAFE)
-                        .map(DiskVerdict::reason).toList());
+        assertThat(e.violations()).extracting(v -> v.reason().name()).as("a violation per unsafe or blocked disk")
+                .containsExactlyElementsOf(c.violations());
+        assertThat(e.disks()).extracting(v -> v.libvirt().reason().name()).as("libvirt's predicted verdicts")
+                .containsExactlyElementsOf(c.libvirtReasons());
     }
 
     @Test
@@ -56,17 +57,18 @@ class SafetyRuleTest {
                 "<disk type='file'><driver cache='none'/><source file='/srv/nfs/t.img'/><target dev='vdc'/><transient/></disk>"),
                 MigrationRequest.plain());
 
+        // In libvirt's order: it refuses a transient disk before it looks at any disk's storage.
         assertThat(e.violations()).extracting(Violation::disk, Violation::source, Violation::message).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("vdc", "/srv/nfs/t.img",
+                        "Requested operation is not valid: migration with transient disk is not supported"),
                 org.assertj.core.groups.Tuple.tuple("vda", "/srv/nfs/a.img", "Unsafe migration: Migration may lead to"
                         + " data corruption if disks use cache other than none or directsync"),
                 org.assertj.core.groups.Tuple.tuple("vdb", "/var/lib/a.img",
-                        "Unsafe migration: Migration without shared storage is unsafe"),
-                org.assertj.core.groups.Tuple.tuple("vdc", "/srv/nfs/t.img",
-                        "Requested operation is not valid: migration with transient disk is not supported"));
-        assertThat(e.violations().get(0).remedy()).contains("cache='none'", "cluster filesystem", "storage migration",
+                        "Unsafe migration: Migration without shared storage is unsafe"));
+        assertThat(e.violations().get(1).remedy()).contains("cache='none'", "cluster filesystem", "storage migration",
                 "override");
-        assertThat(e.violations().get(1).remedy()).contains("storageMigration", "shared storage", "override");
-        assertThat(e.violations().get(2).remedy()).contains("no override");
+        assertThat(e.violations().get(2).remedy()).contains("storageMigration", "shared storage", "override");
+        assertThat(e.violations().get(0).remedy()).contains("no override");
         assertThat(e.disks().get(2).verdict()).isEqualTo(Verdict.BLOCKED);
     }
 
@@ -106,6 +108,82 @@ class SafetyRuleTest {
                 .isInstanceOfSatisfying(InvalidMigrationRequestException.class,
                         e -> assertThat(e.parameter()).isEqualTo("migrateDisks"))
                 .hasMessageContaining("vdz").hasMessageContaining("its disks: vda");
+    }
+
+    @Test
+    void migrateDisksNamingAReadOnlyOrEmptyDiskIsRefusedInLibvirtsWords() {
+        var domain = PARSER.parse(domain(
+                "<disk type='file'><driver cache='none'/><source file='/var/lib/a.img'/><target dev='vda'/></disk>",
+                "<disk type='file'><source file='/var/lib/b.img'/><target dev='vdb'/><readonly/></disk>",
+                "<disk type='file' device='cdrom'><target dev='hdc' bus='ide'/><readonly/></disk>")
+                .getBytes(StandardCharsets.UTF_8));
+        SafetyRule rule = new SafetyRule(TestPolicies.sample());
+
+        for (StorageMigration mode : List.of(StorageMigration.FULL, StorageMigration.INCREMENTAL)) {
+            assertThatThrownBy(() -> rule.evaluate(domain,
+                    new MigrationRequest(null, null, mode, List.of("vda", "hdc"), false, null), SourceHostFacts.UNKNOWN))
+                    .isInstanceOfSatisfying(InvalidMigrationRequestException.class,
+                            e -> assertThat(e.parameter()).isEqualTo("migrateDisks"))
+                    .hasMessageContaining("\"Operation not supported: Cannot migrate empty or read-only disk hdc\"")
+                    .hasMessageContaining("hdc has no source");
+            assertThatThrownBy(() -> rule.evaluate(domain,
+                    new MigrationRequest(null, null, mode, List.of("hdc", "vdb"), false, null), SourceHostFacts.UNKNOWN))
+                    .hasMessageContaining("Cannot migrate empty or read-only disk vdb\"")
+                    .hasMessageContaining("vdb is read-only, hdc has no source");
+        }
+        // Without a list libvirt copies neither, and the rule judges them as it always did.
+        Evaluation e = rule.evaluate(domain, new MigrationRequest(null, null, StorageMigration.FULL, null, false, null),
+                SourceHostFacts.UNKNOWN);
+        assertThat(e.disks()).extracting(DiskVerdict::reason)
+                .containsExactly(ReasonCode.STORAGE_MIGRATED, ReasonCode.READONLY, ReasonCode.EMPTY);
+        assertThat(e.decision()).isEqualTo(Decision.ALLOWED);
+    }
+
+    @Test
+    void dropCacheLibvirtDetectsItselfNeedsNoFlagAndAForcedOneDoes() {
+        var domain = PARSER.parse(domain(
+                "<disk type='file'><driver cache='writeback'/><source file='/srv/nfs/a.img'/><target dev='vda'/></disk>")
+                .getBytes(StandardCharsets.UTF_8));
+        var request = new MigrationRequest("kvm-a1", null, StorageMigration.NONE, null, false, null);
+        SafetyRule rule = new SafetyRule(TestPolicies.named("drop-cache"));
+
+        Evaluation detected = rule.evaluate(domain, request, new SourceHostFacts(true, true, true, List.of()));
+        Evaluation forced = rule.evaluate(domain, request, new SourceHostFacts(true, false, true, List.of()));
+
+        assertThat(detected.disks().get(0).reason()).isEqualTo(ReasonCode.DROP_CACHE);
+        assertThat(detected.disks().get(0).libvirt().reason()).isEqualTo(ReasonCode.DROP_CACHE);
+        assertThat(detected.disks().get(0).libvirt().reliesOn())
+                .isEqualTo("nfs filesystem declared at /srv/nfs; qemu-drop-cache: auto of source host kvm-a1"
+                        + " (QEMU 4.0 or later detected)");
+        assertThat(detected.flags().unsafe()).isFalse();
+        assertThat(forced.disks().get(0).reason()).isEqualTo(ReasonCode.DROP_CACHE);
+        assertThat(forced.disks().get(0).libvirt().reason()).isEqualTo(ReasonCode.CACHE_MODE_UNSAFE);
+        assertThat(forced.disks().get(0).libvirt().message()).isEqualTo(
+                "Unsafe migration: Migration may lead to data corruption if disks use cache other than none or directsync");
+        assertThat(forced.flags().unsafe()).isTrue();
+        // libvirt skips its cache check for a QEMU it sees drop the cache, whatever the gatekeeper's switch says.
+        Evaluation notHonoured = new SafetyRule(TestPolicies.sample()).evaluate(domain, request,
+                new SourceHostFacts(true, true, true, List.of()));
+        assertThat(notHonoured.decision()).isEqualTo(Decision.DENIED);
+        assertThat(notHonoured.disks().get(0).libvirt().reason()).isEqualTo(ReasonCode.DROP_CACHE);
+    }
+
+    @Test
+    void libvirtsPredictedVerdictNamesTheDeclarationItRestsOn() {
+        Evaluation e = evaluate("sample", domain(
+                "<disk type='file'><driver cache='writeback'/><source file='/srv/gfs2/a.img'/><target dev='vda'/></disk>",
+                "<disk type='file'><driver cache='writeback'/><source file='/srv/moose-cluster/a.img'/><target dev='vdb'/></disk>",
+                "<disk type='volume'><driver cache='writeback'/><source pool='gfs2-pool' volume='v'/><target dev='vdc'/></disk>",
+                "<disk type='block'><driver cache='none'/><source dev='/dev/sdz'/><target dev='vdd'/></disk>"),
+                MigrationRequest.plain());
+
+        assertThat(e.disks()).extracting(v -> v.libvirt().reliesOn()).containsExactly(
+                "gfs2 filesystem declared at /srv/gfs2", null, "pool gfs2-pool declared cluster", null);
+        assertThat(e.disks()).extracting(v -> v.libvirt().storageClass()).containsExactly(
+                StorageClass.CLUSTER, StorageClass.LOCAL, StorageClass.CLUSTER, StorageClass.OTHER);
+        assertThat(e.disks().get(1).libvirt().message())
+                .isEqualTo("Unsafe migration: Migration without shared storage is unsafe");
+        assertThat(e.flags().unsafe()).as("vdb: libvirt cannot see moosefs").isTrue();
     }
 
     @Test

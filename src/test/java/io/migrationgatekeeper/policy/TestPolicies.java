@@ -46,6 +46,7 @@ public final class TestPolicies {
                         FilesystemDeclaration.of("/srv/nfs", "nfs", false, false, null),
                         FilesystemDeclaration.of("/srv/moose", "moosefs", true, false, null),
                         FilesystemDeclaration.of("/srv/gpfs", "gpfs", false, true, null),
+                        FilesystemDeclaration.of("/srv/moose-cluster", "moosefs", false, true, null),
                         FilesystemDeclaration.of("/srv/scoped", "ocfs2", false, false, List.of("kvm-a*")),
                         FilesystemDeclaration.of("/srv/nfs/gfs2-inside", "gfs2", false, false, null),
                         FilesystemDeclaration.of("/srv/gfs2/nfs-export", "nfs", false, false, null)),

@@ -211,6 +211,47 @@ class PreflightApiIT {
     }
 
     @Test
+    void migrateDisksNamingAnEmptyOrReadOnlyDiskIsRefusedAsLibvirtRefusesIt() throws IOException {
+        String web01 = Files.readString(Path.of("examples/web01.xml"));
+        String libvirtsWords = "\"Operation not supported: Cannot migrate empty or read-only disk sda\"";
+
+        for (String mode : List.of("full", "incremental")) {
+            Api.Reply xml = api.postXml("/v1/preflight?storageMigration=" + mode + "&migrateDisks=vdb,sda", web01);
+            Api.Reply json = api.postJson("/v1/preflight", Map.of("domainXml", web01, "storageMigration", mode,
+                    "migrateDisks", List.of("sda")));
+            for (Api.Reply reply : List.of(xml, json)) {
+                assertProblem(reply, 400, "bad-parameter", libvirtsWords);
+                assertThat(reply.json().get("parameter").asString()).isEqualTo("migrateDisks");
+            }
+        }
+        Api.Reply copyingVdb = api.postXml("/v1/preflight?storageMigration=full&migrateDisks=vdb", web01);
+        assertThat(copyingVdb.status()).as(copyingVdb.body()).isEqualTo(200);
+    }
+
+    @Test
+    void eachDiskCarriesLibvirtsPredictedVerdict() throws IOException {
+        String web01 = Files.readString(Path.of("examples/web01.xml"));
+
+        JsonNode body = api.postXml("/v1/preflight?storageMigration=full&migrateDisks=vdb", web01).json();
+
+        assertThat(body.get("decision").asString()).isEqualTo("ALLOWED");
+        assertThat(body.get("libvirtFlags").get("unsafe").asBoolean()).as("libvirt sees gfs2 itself").isFalse();
+        assertThat(body.get("libvirtFlags").get("value").asInt()).isEqualTo(91);
+        assertThat(body.get("disks").get(0).get("libvirtVerdict").toString()).isEqualTo("{\"verdict\":\"SAFE\","
+                + "\"reason\":\"CLUSTER_FS\",\"storageClass\":\"cluster\",\"reliesOn\":\"gfs2 filesystem declared at"
+                + " /srv/gfs2\"}");
+        assertThat(body.get("disks").get(1).get("libvirtVerdict").get("reason").asString()).isEqualTo("STORAGE_MIGRATED");
+
+        JsonNode moose = api.postJson("/v1/preflight", Map.of("domainXml", LOCAL_DISK.replace(
+                "/var/lib/libvirt/images/", "/srv/moose-cluster/"))).json();
+        assertThat(moose.get("disks").get(0).get("reason").asString()).isEqualTo("CLUSTER_FS");
+        assertThat(moose.get("disks").get(0).get("libvirtVerdict").toString()).isEqualTo("{\"verdict\":\"UNSAFE\","
+                + "\"reason\":\"STORAGE_NOT_SHARED\",\"storageClass\":\"local\",\"message\":\"Unsafe migration:"
+                + " Migration without shared storage is unsafe\"}");
+        assertThat(moose.get("libvirtFlags").get("unsafe").asBoolean()).isTrue();
+    }
+
+    @Test
     void unknownHostsAreRefusedByName() {
         assertProblem(api.postXml("/v1/preflight?sourceHost=evil.example.com", LOCAL_DISK), 400, "unknown-host",
                 "'evil.example.com' is not in the host inventory");

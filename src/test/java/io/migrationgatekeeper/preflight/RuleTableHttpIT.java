@@ -68,9 +68,12 @@ class RuleTableHttpIT {
             if (c.flags() != null) {
                 assertThat(body.get("libvirtFlags").get("value").asInt()).as("flags").isEqualTo(c.flags());
             }
-            assertThat(body.get("violations").size()).isEqualTo(
-                    (int) c.reasons().stream().filter(r -> r.equals("STORAGE_NOT_SHARED") || r.equals("CACHE_MODE_UNSAFE")
-                            || r.equals("TRANSIENT_DISK")).count());
+            List<String> violations = new ArrayList<>();
+            body.get("violations").forEach(v -> violations.add(v.get("reason").asString()));
+            assertThat(violations).as("violations").containsExactlyElementsOf(c.violations());
+            List<String> libvirt = new ArrayList<>();
+            body.get("disks").forEach(d -> libvirt.add(d.get("libvirtVerdict").get("reason").asString()));
+            assertThat(libvirt).as("libvirtVerdict").containsExactlyElementsOf(c.libvirtReasons());
         }
 
         private static String xmlQuery(RuleCase c) {

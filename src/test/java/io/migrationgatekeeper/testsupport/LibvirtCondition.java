@@ -14,16 +14,23 @@ public final class LibvirtCondition implements ExecutionCondition {
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        boolean daemons = context.getElement()
-                .flatMap(e -> AnnotationSupport.findAnnotation(e, RequiresLibvirt.class))
-                .map(RequiresLibvirt::daemons).orElse(false);
+        var annotation = context.getElement().flatMap(e -> AnnotationSupport.findAnnotation(e, RequiresLibvirt.class));
+        boolean daemons = annotation.map(RequiresLibvirt::daemons).orElse(false);
         List<String> missing = missing(daemons);
+        if (annotation.map(RequiresLibvirt::fuse).orElse(false)) {
+            if (!exists("/usr/bin/bindfs")) {
+                missing.add("bindfs (FUSE mounts with a subtype)");
+            }
+            if (!exists("/dev/fuse")) {
+                missing.add("/dev/fuse (fuse3)");
+            }
+        }
         if (missing.isEmpty()) {
             return ConditionEvaluationResult.enabled("libvirt is installed");
         }
         String reason = "needs " + String.join(", ", missing)
                 + " (.ci/run installs the Debian packages: libvirt0 libvirt-daemon libvirt-daemon-driver-qemu"
-                + " libvirt-clients qemu-system-x86 qemu-utils binutils)";
+                + " libvirt-clients qemu-system-x86 qemu-utils binutils bindfs fuse3)";
         if ("true".equals(System.getenv("CI"))) {
             throw new IllegalStateException("CI=true and these libvirt tests cannot run: " + reason);
         }

@@ -30,7 +30,9 @@ public final class LibvirtLab implements AutoCloseable {
     /** The uid and gid each daemon runs as: nobody, or a lab user that SSH logs in as. */
     private final String uid;
     private final String gid;
+    private final boolean maskDropCache;
     private final Map<String, Daemon> daemons = new LinkedHashMap<>();
+    private final List<Path> mounts = new ArrayList<>();
 
     /** One daemon: its directories, and its process while it runs. */
     public final class Daemon {
@@ -47,8 +49,10 @@ public final class LibvirtLab implements AutoCloseable {
                 }
                 Files.writeString(dir.resolve("config/libvirt/libvirtd.conf"), "host_uuid = \"" + hostUuid + "\"\n"
                         + "log_outputs = \"3:file:" + dir.resolve("libvirtd.log") + "\"\n");
-                // QEMU logs straight to a file: no virtlogd needed.
-                Files.writeString(dir.resolve("config/libvirt/qemu.conf"), "stdio_handler = \"file\"\n");
+                // QEMU logs straight to a file: no virtlogd needed. Masking migration-file-drop-cache makes libvirt
+                // believe QEMU leaves the page cache alone, as QEMU before 4.0 did: its check then weighs cache modes.
+                Files.writeString(dir.resolve("config/libvirt/qemu.conf"), "stdio_handler = \"file\"\n"
+                        + (maskDropCache ? "capability_filters = [ \"migration-file-drop-cache\" ]\n" : ""));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -205,29 +209,97 @@ public final class LibvirtLab implements AutoCloseable {
         }
     }
 
-    private LibvirtLab(Path root, String uid, String gid) {
+    private LibvirtLab(Path root, String uid, String gid, boolean maskDropCache) {
         this.root = root;
         this.uid = uid;
         this.gid = gid;
+        this.maskDropCache = maskDropCache;
         daemons.put("A", new Daemon("A", "5a1c0000-0000-4000-8000-00000000000a"));
         daemons.put("B", new Daemon("B", "5a1c0000-0000-4000-8000-00000000000b"));
     }
 
     /** Lays out the lab's directories; nothing runs until {@link #start()}. */
     public static LibvirtLab create() {
-        return create(NOBODY, NOBODY);
+        return create(NOBODY, NOBODY, false);
     }
 
     /** A lab whose daemons run as this uid and gid (numeric), e.g. a user an SSH server logs in as. */
     public static LibvirtLab create(String uid, String gid) {
+        return create(uid, gid, false);
+    }
+
+    /**
+     * @param maskDropCache hide QEMU's {@code migration-file-drop-cache} capability from both daemons
+     *                      ({@code capability_filters} in qemu.conf), so their own check refuses cache modes other
+     *                      than none and directsync on shared storage
+     */
+    public static LibvirtLab create(boolean maskDropCache) {
+        return create(NOBODY, NOBODY, maskDropCache);
+    }
+
+    private static LibvirtLab create(String uid, String gid, boolean maskDropCache) {
         try {
             Path root = Files.createTempDirectory("gatekeeper-lab-");
             // The daemons' user must be able to reach their directories under it.
             run("chmod", "755", root.toString());
-            return new LibvirtLab(root, uid, gid);
+            return new LibvirtLab(root, uid, gid, maskDropCache);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * A FUSE mount of a fresh directory, with a filesystem subtype ({@code fuse.glusterfs}, {@code fuse.quobyte},
+     * …): what libvirt's own check reads from the mount table to tell cluster and shared filesystems. Readable and
+     * writable by the daemons' user. Unmounted in {@link #close()}. Needs bindfs and /dev/fuse.
+     */
+    public Path fuseMount(String name, String subtype) {
+        Path source = root.resolve(name + "-backing");
+        Path mount = root.resolve(name);
+        try {
+            Files.createDirectories(source);
+            Files.createDirectories(mount);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        run("chown", uid + ":" + gid, source.toString(), mount.toString());
+        run("bindfs", "-o", "subtype=" + subtype + ",allow_other", source.toString(), mount.toString());
+        mounts.add(mount);
+        return mount;
+    }
+
+    /** Defines the domain XML on the daemon and starts it. */
+    public void defineAndStart(Daemon daemon, String name, String domainXml) {
+        Path xml = root.resolve(name + ".xml");
+        try {
+            Files.writeString(xml, domainXml, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        daemon.virsh("define", xml.toString());
+        daemon.virsh("start", name);
+    }
+
+    /** Writes a file the daemons may read (domain or pool XML for virsh). */
+    public Path file(String name, String content) {
+        Path file = root.resolve(name);
+        try {
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        run("chown", uid + ":" + gid, file.toString());
+        return file;
+    }
+
+    /** A qcow2 image of {@code size} (e.g. 16M), owned by the daemons' user. */
+    public void image(Path path, String format, String size) {
+        run("qemu-img", "create", "-q", "-f", format, path.toString(), size);
+        run("chown", uid + ":" + gid, path.toString());
     }
 
     public Daemon a() {
@@ -385,6 +457,12 @@ public final class LibvirtLab implements AutoCloseable {
     @Override
     public void close() {
         daemons.values().forEach(Daemon::stop);
+        for (Path mount : mounts) {
+            Result unmounted = exec(Duration.ofSeconds(20), "fusermount3", "-u", mount.toString());
+            if (unmounted.exit() != 0) {
+                exec(Duration.ofSeconds(20), "umount", "-l", mount.toString());
+            }
+        }
         try (Stream<Path> files = Files.walk(root)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

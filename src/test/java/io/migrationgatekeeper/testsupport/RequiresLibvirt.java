@@ -16,4 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LibvirtCondition.class)
 public @interface RequiresLibvirt {
     boolean daemons() default false;
+
+    /** FUSE mounts with a filesystem subtype (bindfs, /dev/fuse): storage libvirt takes for glusterfs or quobyte. */
+    boolean fuse() default false;
 }

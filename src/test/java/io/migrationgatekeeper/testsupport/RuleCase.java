@@ -3,7 +3,12 @@ package io.migrationgatekeeper.testsupport;
 import java.util.List;
 import java.util.Set;
 
-/** One row of {@code rules/rule-table.xml}: a domain, a request, a policy variant and what must come out. */
+/**
+ * One row of {@code rules/rule-table.xml}: a domain, a request, a policy variant and what must come out.
+ *
+ * @param libvirtReasons libvirt's own verdict per disk, as the gatekeeper predicts it
+ * @param violations     the violations' reasons in the order they are reported (libvirt's: blocked disks first)
+ */
 public record RuleCase(
         String name,
         String policy,
@@ -19,7 +24,9 @@ public record RuleCase(
         List<String> reasons,
         boolean unsafeFlag,
         Set<String> warnings,
-        Integer flags) {
+        Integer flags,
+        List<String> libvirtReasons,
+        List<String> violations) {
 
     @Override
     public String toString() {

@@ -51,6 +51,8 @@ public final class RuleTable {
                 }
                 xml.append("</devices></domain>");
                 String decision = c.getAttribute("decision");
+                List<String> reasons = words(c.getAttribute("reasons"));
+                Set<String> unsafe = Set.of("STORAGE_NOT_SHARED", "CACHE_MODE_UNSAFE", "TRANSIENT_DISK");
                 cases.add(new RuleCase(
                         c.getAttribute("name"),
                         attr(c, "policy", "sample"),
@@ -63,10 +65,14 @@ public final class RuleTable {
                         attr(c, "unsafeReason", null),
                         decision,
                         attr(c, "ruleDecision", decision),
-                        words(c.getAttribute("reasons")),
+                        reasons,
                         Boolean.parseBoolean(c.getAttribute("unsafeFlag")),
                         Set.copyOf(words(c.getAttribute("warnings"))),
-                        c.hasAttribute("flags") ? Integer.valueOf(c.getAttribute("flags")) : null));
+                        c.hasAttribute("flags") ? Integer.valueOf(c.getAttribute("flags")) : null,
+                        // Where the case does not say, libvirt agrees with the rule disk for disk.
+                        c.hasAttribute("libvirt") ? words(c.getAttribute("libvirt")) : reasons,
+                        c.hasAttribute("violations") ? words(c.getAttribute("violations"))
+                                : reasons.stream().filter(unsafe::contains).toList()));
             }
             return List.copyOf(cases);
         } catch (Exception e) {

@@ -33,8 +33,9 @@ public final class SafetyRule {
     }
 
     /**
-     * @throws InvalidMigrationRequestException when {@code migrateDisks} names a disk the domain does not have, or
-     *                                          one libvirt cannot copy (read-only or empty)
+     * @throws InvalidMigrationRequestException when {@code migrateDisks} names a disk the domain does not have, or,
+     *                                          unless the rule denies the domain, one libvirt cannot copy (read-only
+     *                                          or empty)
      * @throws UnsafeOverrideRefusedException   when the request carries an override the policy disables
      */
     public Evaluation evaluate(Domain domain, MigrationRequest request, SourceHostFacts host) {
@@ -83,6 +84,11 @@ public final class SafetyRule {
                 warnings.add(new Warning(WarningCode.OVERRIDE_CANNOT_LIFT_BLOCK,
                         "the unsafe override cannot lift " + ReasonCode.TRANSIENT_DISK + ": libvirt refuses such disks"));
             }
+        }
+        if (ruleDecision != Decision.DENIED) {
+            // libvirt refuses to copy such a disk only after its own safety check passed (or was switched off):
+            // a domain the rule denies is answered with the denial, as libvirt answers with its refusal.
+            checkCopiable(domain, request);
         }
         Decision decision = ruleDecision;
         if (ruleDecision == Decision.DENIED && policy.enforcement() == Enforcement.WARN) {
@@ -219,7 +225,13 @@ public final class SafetyRule {
             throw new InvalidMigrationRequestException("migrateDisks", "the domain has no disk with target "
                     + String.join(", ", unknown) + " (its disks: " + String.join(", ", new TreeSet<>(targets)) + ")");
         }
-        // libvirt copies every disk it is given and refuses one it cannot copy, naming the first in domain order.
+    }
+
+    /** libvirt copies every disk it is given and refuses one it cannot copy, naming the first in domain order. */
+    private static void checkCopiable(Domain domain, MigrationRequest request) {
+        if (request.migrateDisks() == null) {
+            return;
+        }
         List<Disk> uncopiable = domain.disks().stream()
                 .filter(d -> request.migrateDisks().contains(d.target()) && (d.readonly() || d.isEmpty())).toList();
         if (!uncopiable.isEmpty()) {

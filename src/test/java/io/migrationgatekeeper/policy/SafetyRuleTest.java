@@ -127,9 +127,14 @@ class SafetyRuleTest {
                     .hasMessageContaining("\"Operation not supported: Cannot migrate empty or read-only disk hdc\"")
                     .hasMessageContaining("hdc has no source");
             assertThatThrownBy(() -> rule.evaluate(domain,
-                    new MigrationRequest(null, null, mode, List.of("hdc", "vdb"), false, null), SourceHostFacts.UNKNOWN))
+                    new MigrationRequest(null, null, mode, List.of("hdc", "vdb", "vda"), false, null), SourceHostFacts.UNKNOWN))
                     .hasMessageContaining("Cannot migrate empty or read-only disk vdb\"")
                     .hasMessageContaining("vdb is read-only, hdc has no source");
+            // libvirt's own check runs first: a domain it refuses is refused for that, as the rule denies it.
+            Evaluation denied = rule.evaluate(domain,
+                    new MigrationRequest(null, null, mode, List.of("hdc"), false, null), SourceHostFacts.UNKNOWN);
+            assertThat(denied.decision()).isEqualTo(Decision.DENIED);
+            assertThat(denied.violations()).extracting(Violation::reason).containsExactly(ReasonCode.STORAGE_NOT_SHARED);
         }
         // Without a list libvirt copies neither, and the rule judges them as it always did.
         Evaluation e = rule.evaluate(domain, new MigrationRequest(null, null, StorageMigration.FULL, null, false, null),

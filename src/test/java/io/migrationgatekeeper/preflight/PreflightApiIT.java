@@ -218,7 +218,7 @@ class PreflightApiIT {
         for (String mode : List.of("full", "incremental")) {
             Api.Reply xml = api.postXml("/v1/preflight?storageMigration=" + mode + "&migrateDisks=vdb,sda", web01);
             Api.Reply json = api.postJson("/v1/preflight", Map.of("domainXml", web01, "storageMigration", mode,
-                    "migrateDisks", List.of("sda")));
+                    "migrateDisks", List.of("sda", "vdb")));
             for (Api.Reply reply : List.of(xml, json)) {
                 assertProblem(reply, 400, "bad-parameter", libvirtsWords);
                 assertThat(reply.json().get("parameter").asString()).isEqualTo("migrateDisks");
@@ -226,6 +226,10 @@ class PreflightApiIT {
         }
         Api.Reply copyingVdb = api.postXml("/v1/preflight?storageMigration=full&migrateDisks=vdb", web01);
         assertThat(copyingVdb.status()).as(copyingVdb.body()).isEqualTo(200);
+        // As in libvirt, whose own check refuses before the copy is tried: vdb is not copied, so the denial answers.
+        Api.Reply denied = api.postXml("/v1/preflight?storageMigration=full&migrateDisks=sda", web01);
+        assertThat(denied.status()).as(denied.body()).isEqualTo(200);
+        assertThat(denied.json().get("decision").asString()).isEqualTo("DENIED");
     }
 
     @Test

@@ -51,7 +51,11 @@ public final class LibvirtLab implements AutoCloseable {
                         + "log_outputs = \"3:file:" + dir.resolve("libvirtd.log") + "\"\n");
                 // QEMU logs straight to a file: no virtlogd needed. Masking migration-file-drop-cache makes libvirt
                 // believe QEMU leaves the page cache alone, as QEMU before 4.0 did: its check then weighs cache modes.
+                // Incoming migrations (and storage copies) listen on a range of this daemon's own, below the
+                // ephemeral ports: labs of concurrent test runs must not take each other's ports.
+                int ports = 10_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(312) * 64;
                 Files.writeString(dir.resolve("config/libvirt/qemu.conf"), "stdio_handler = \"file\"\n"
+                        + "migration_port_min = " + ports + "\nmigration_port_max = " + (ports + 63) + "\n"
                         + (maskDropCache ? "capability_filters = [ \"migration-file-drop-cache\" ]\n" : ""));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -316,6 +320,13 @@ public final class LibvirtLab implements AutoCloseable {
 
     /** Starts both daemons, warms their QEMU capability caches in parallel, and starts the guest on A. */
     public LibvirtLab start() {
+        startDaemons();
+        defineAndStartGuest(a(), GUEST, "writeback");
+        return this;
+    }
+
+    /** Starts both daemons and warms their QEMU capability caches in parallel; no guest. */
+    public LibvirtLab startDaemons() {
         try {
             Files.createDirectories(images());
         } catch (IOException e) {
@@ -332,7 +343,6 @@ public final class LibvirtLab implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        defineAndStartGuest(a(), GUEST, "writeback");
         return this;
     }
 

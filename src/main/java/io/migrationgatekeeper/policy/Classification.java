@@ -23,12 +23,12 @@ public record Classification(StorageClass storageClass, FilesystemDeclaration fi
      * When the host contradicts it (libvirt refuses where the gatekeeper predicted it would accept), this is the
      * declaration to check. Null when libvirt's view rests on nothing declared.
      */
-    public String libvirtReliesOn() {
+    public Declaration libvirtReliesOn() {
         if (filesystem != null && filesystem.libvirtRecognised()) {
-            return filesystem.describe();
+            return Declaration.of(filesystem);
         }
         if (pool != null) {
-            return pool.describe();
+            return Declaration.of(pool);
         }
         return null;
     }

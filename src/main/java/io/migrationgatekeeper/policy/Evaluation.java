@@ -1,5 +1,6 @@
 package io.migrationgatekeeper.policy;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,5 +29,37 @@ public record Evaluation(
     /** The rule denies, but enforcement {@code warn} lets the migration through. */
     public boolean wouldDeny() {
         return ruleDecision == Decision.DENIED && decision != Decision.DENIED;
+    }
+
+    /**
+     * Which declarations a refusal by libvirt's own check ({@code VIR_ERR_MIGRATE_UNSAFE}, with its message)
+     * contradicts, when this evaluation predicted that check would pass and sent no {@code VIR_MIGRATE_UNSAFE}:
+     * for "without shared storage", each declaration that made a disk shared, cluster or network storage to
+     * libvirt; for the cache message, each that exempted a disk from libvirt's cache check (a cluster type, a
+     * detected drop-cache). Empty when libvirt's refusal was predicted, or its check was off.
+     */
+    public List<DeclarationConflict> contradictedBy(String libvirtMessage) {
+        if (flags.unsafe() || libvirtMessage == null
+                || disks.stream().anyMatch(d -> d.libvirt() != null && d.libvirt().refuses())) {
+            return List.of();
+        }
+        boolean notShared = libvirtMessage.contains(SafetyRule.NOT_SHARED);
+        boolean cache = libvirtMessage.contains(SafetyRule.CACHE_UNSAFE);
+        List<DeclarationConflict> conflicts = new ArrayList<>();
+        for (DiskVerdict d : disks) {
+            LibvirtVerdict predicted = d.libvirt();
+            if (predicted == null) {
+                continue;
+            }
+            for (Declaration declaration : predicted.reliesOn()) {
+                boolean madeItShared = declaration.kind() != Declaration.Kind.QEMU_DROP_CACHE;
+                boolean skippedTheCacheCheck = predicted.reason() == ReasonCode.CLUSTER_FS
+                        || declaration.kind() == Declaration.Kind.QEMU_DROP_CACHE;
+                if ((notShared && madeItShared) || (cache && skippedTheCacheCheck)) {
+                    conflicts.add(new DeclarationConflict(d.disk().target(), declaration));
+                }
+            }
+        }
+        return List.copyOf(conflicts);
     }
 }

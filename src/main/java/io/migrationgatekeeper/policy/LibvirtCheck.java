@@ -1,5 +1,8 @@
 package io.migrationgatekeeper.policy;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * libvirt's own check ({@code qemuMigrationSrcIsAllowed} and {@code qemuMigrationSrcIsSafe}, libvirt 9.0),
  * predicted from what libvirt can see for itself: the filesystem types on its lists, the pools it resolves, the
@@ -18,22 +21,23 @@ final class LibvirtCheck {
     static LibvirtVerdict predict(Disk disk, MigrationRequest request, Classification classification,
             SourceHostFacts host) {
         if (request.offline()) {
-            return new LibvirtVerdict(ReasonCode.OFFLINE_MIGRATION, null, null, null);
+            return new LibvirtVerdict(ReasonCode.OFFLINE_MIGRATION, null, null, List.of());
         }
         if (disk.transientDisk()) {
-            return new LibvirtVerdict(ReasonCode.TRANSIENT_DISK, null, SafetyRule.TRANSIENT, null);
+            return new LibvirtVerdict(ReasonCode.TRANSIENT_DISK, null, SafetyRule.TRANSIENT, List.of());
         }
         if (disk.isEmpty()) {
-            return new LibvirtVerdict(ReasonCode.EMPTY, null, null, null);
+            return new LibvirtVerdict(ReasonCode.EMPTY, null, null, List.of());
         }
         if (disk.readonly()) {
-            return new LibvirtVerdict(ReasonCode.READONLY, null, null, null);
+            return new LibvirtVerdict(ReasonCode.READONLY, null, null, List.of());
         }
         if (request.storageMigration().copiesDisks() && SafetyRule.copied(disk, request)) {
-            return new LibvirtVerdict(ReasonCode.STORAGE_MIGRATED, null, null, null);
+            return new LibvirtVerdict(ReasonCode.STORAGE_MIGRATED, null, null, List.of());
         }
         StorageClass seen = classification.libvirtClass();
-        String reliesOn = classification.libvirtReliesOn();
+        List<Declaration> reliesOn = classification.libvirtReliesOn() == null
+                ? List.of() : List.of(classification.libvirtReliesOn());
         switch (seen) {
             case NETWORK:
                 return new LibvirtVerdict(ReasonCode.NETWORK_STORAGE, seen, null, reliesOn);
@@ -41,7 +45,7 @@ final class LibvirtCheck {
                 return new LibvirtVerdict(ReasonCode.CLUSTER_FS, seen, null, reliesOn);
             case LOCAL:
                 return new LibvirtVerdict(ReasonCode.STORAGE_NOT_SHARED, seen,
-                        SafetyRule.UNSAFE_PREFIX + SafetyRule.NOT_SHARED, null);
+                        SafetyRule.UNSAFE_PREFIX + SafetyRule.NOT_SHARED, List.of());
             case SHARED:
             case OTHER:
                 break;
@@ -53,12 +57,11 @@ final class LibvirtCheck {
             return new LibvirtVerdict(ReasonCode.SAFE_CACHE_MODE, seen, null, reliesOn);
         }
         if (host.libvirtSeesDropCache()) {
-            String detection = "qemu-drop-cache: auto of source host " + request.sourceHost()
-                    + " (QEMU 4.0 or later detected)";
-            return new LibvirtVerdict(ReasonCode.DROP_CACHE, seen, null,
-                    reliesOn == null ? detection : reliesOn + "; " + detection);
+            List<Declaration> both = new ArrayList<>(reliesOn);
+            both.add(Declaration.dropCacheDetected(request.sourceHost()));
+            return new LibvirtVerdict(ReasonCode.DROP_CACHE, seen, null, both);
         }
         return new LibvirtVerdict(ReasonCode.CACHE_MODE_UNSAFE, seen, SafetyRule.UNSAFE_PREFIX + SafetyRule.CACHE_UNSAFE,
-                null);
+                List.of());
     }
 }

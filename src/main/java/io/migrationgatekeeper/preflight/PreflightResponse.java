@@ -89,7 +89,7 @@ public record PreflightResponse(
 
     private static LibvirtVerdictEntry libvirtVerdict(LibvirtVerdict l) {
         return new LibvirtVerdictEntry(l.verdict().name(), l.reason().name(),
-                l.storageClass() == null ? null : l.storageClass().value(), l.message(), l.reliesOn());
+                l.storageClass() == null ? null : l.storageClass().value(), l.message(), l.describeReliance());
     }
 
     private static ViolationEntry violation(Violation v) {

@@ -54,7 +54,7 @@ class DiscoveredPoolsTest {
                 ReasonCode.SAFE_CACHE_MODE, ReasonCode.CLUSTER_FS, ReasonCode.STORAGE_NOT_SHARED, ReasonCode.NETWORK_STORAGE);
         assertThat(e.disks().get(0).classification().discovered().name()).isEqualTo("gv0");
         assertThat(e.disks().get(0).message()).contains("netfs pool gv0 (glusterfs) at /mnt/gv0 reported by the source host");
-        assertThat(e.disks().get(2).libvirt().reliesOn()).as("libvirt's own pool, no declaration").isNull();
+        assertThat(e.disks().get(2).libvirt().describeReliance()).as("libvirt's own pool, no declaration").isNull();
         assertThat(e.flags().unsafe()).isFalse();
     }
 

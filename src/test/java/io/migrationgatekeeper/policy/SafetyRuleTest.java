@@ -157,7 +157,7 @@ class SafetyRuleTest {
 
         assertThat(detected.disks().get(0).reason()).isEqualTo(ReasonCode.DROP_CACHE);
         assertThat(detected.disks().get(0).libvirt().reason()).isEqualTo(ReasonCode.DROP_CACHE);
-        assertThat(detected.disks().get(0).libvirt().reliesOn())
+        assertThat(detected.disks().get(0).libvirt().describeReliance())
                 .isEqualTo("nfs filesystem declared at /srv/nfs; qemu-drop-cache: auto of source host kvm-a1"
                         + " (QEMU 4.0 or later detected)");
         assertThat(detected.flags().unsafe()).isFalse();
@@ -182,13 +182,57 @@ class SafetyRuleTest {
                 "<disk type='block'><driver cache='none'/><source dev='/dev/sdz'/><target dev='vdd'/></disk>"),
                 MigrationRequest.plain());
 
-        assertThat(e.disks()).extracting(v -> v.libvirt().reliesOn()).containsExactly(
+        assertThat(e.disks()).extracting(v -> v.libvirt().describeReliance()).containsExactly(
                 "gfs2 filesystem declared at /srv/gfs2", null, "pool gfs2-pool declared cluster", null);
         assertThat(e.disks()).extracting(v -> v.libvirt().storageClass()).containsExactly(
                 StorageClass.CLUSTER, StorageClass.LOCAL, StorageClass.CLUSTER, StorageClass.OTHER);
         assertThat(e.disks().get(1).libvirt().message())
                 .isEqualTo("Unsafe migration: Migration without shared storage is unsafe");
         assertThat(e.flags().unsafe()).as("vdb: libvirt cannot see moosefs").isTrue();
+    }
+
+    @Test
+    void aRefusalByLibvirtNamesTheDeclarationsTheHostContradicts() {
+        String notShared = "Unsafe migration: Migration without shared storage is unsafe";
+        String cache = "Unsafe migration: Migration may lead to data corruption if disks use cache other than none or"
+                + " directsync";
+        Evaluation gfs2AndPool = evaluate("sample", domain(
+                "<disk type='file'><driver cache='writeback'/><source file='/srv/gfs2/a.img'/><target dev='vda'/></disk>",
+                "<disk type='volume'><driver cache='none'/><source pool='gfs2-pool' volume='v'/><target dev='vdb'/></disk>",
+                "<disk type='file'><driver cache='none'/><source file='/srv/nfs/b.img'/><target dev='vdc'/></disk>",
+                "<disk type='block'><driver cache='none'/><source dev='/dev/sdz'/><target dev='vdd'/></disk>"),
+                MigrationRequest.plain());
+
+        assertThat(gfs2AndPool.contradictedBy(notShared)).extracting(DeclarationConflict::describe).containsExactly(
+                "vda: the host contradicts gfs2 filesystem declared at /srv/gfs2",
+                "vdb: the host contradicts pool gfs2-pool declared cluster",
+                "vdc: the host contradicts nfs filesystem declared at /srv/nfs");
+        assertThat(gfs2AndPool.contradictedBy(notShared)).extracting(c -> c.declaration().label())
+                .containsExactly("/srv/gfs2", "pool:gfs2-pool", "/srv/nfs");
+        assertThat(gfs2AndPool.contradictedBy(cache)).as("a cluster type skips libvirt's cache check")
+                .extracting(DeclarationConflict::describe).containsExactly(
+                        "vda: the host contradicts gfs2 filesystem declared at /srv/gfs2",
+                        "vdb: the host contradicts pool gfs2-pool declared cluster");
+        assertThat(gfs2AndPool.contradictedBy("Requested operation is not valid: something else")).isEmpty();
+
+        var request = new MigrationRequest("kvm-a1", null, StorageMigration.NONE, null, false, null);
+        var onNfs = PARSER.parse(domain(
+                "<disk type='file'><driver cache='writeback'/><source file='/srv/nfs/a.img'/><target dev='vda'/></disk>")
+                .getBytes(StandardCharsets.UTF_8));
+        Evaluation detected = new SafetyRule(TestPolicies.named("drop-cache")).evaluate(onNfs, request,
+                new SourceHostFacts(true, true, true, List.of()));
+        assertThat(detected.contradictedBy(cache)).extracting(c -> c.declaration().label())
+                .containsExactly("qemu-drop-cache:kvm-a1");
+        assertThat(detected.contradictedBy(notShared)).extracting(c -> c.declaration().label())
+                .containsExactly("/srv/nfs");
+
+        Evaluation flagged = evaluate("sample", domain("<disk type='file'><driver cache='writeback'/>"
+                + "<source file='/srv/moose-cluster/a.img'/><target dev='vda'/></disk>"), MigrationRequest.plain());
+        assertThat(flagged.flags().unsafe()).isTrue();
+        assertThat(flagged.contradictedBy(notShared)).as("libvirt's check was off").isEmpty();
+        Evaluation predicted = evaluate("warn", domain("<disk type='file'><driver cache='none'/>"
+                + "<source file='/var/lib/a.img'/><target dev='vda'/></disk>"), MigrationRequest.plain());
+        assertThat(predicted.contradictedBy(notShared)).as("libvirt's refusal was predicted").isEmpty();
     }
 
     @Test

@@ -179,7 +179,7 @@ class PreflightApiIT {
                 "<network>");
         assertProblem(api.postXml("/v1/preflight", "<domain><name>d</name><devices><disk type='file'>"
                 + "<driver cache='fast'/><target dev='vda'/></disk></devices></domain>"), 400, "invalid-domain-xml",
-                "cache 'fast'");
+                "Invalid value for attribute 'cache' in element 'driver': 'fast'.");
         assertProblem(api.postXml("/v1/preflight", "<domain><name>d</name>" + "<x>".repeat(300) + "</x>".repeat(300)
                 + "</domain>"), 400, "invalid-domain-xml", "deeper than 256");
         assertProblem(api.postJson("/v1/preflight", Map.of("domainXml", "{not xml")), 400, "malformed-xml", "");

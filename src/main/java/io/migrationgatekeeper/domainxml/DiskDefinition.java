@@ -1,0 +1,249 @@
+package io.migrationgatekeeper.domainxml;
+
+import io.migrationgatekeeper.policy.CacheMode;
+import io.migrationgatekeeper.policy.Disk;
+import io.migrationgatekeeper.policy.DiskDevice;
+import io.migrationgatekeeper.policy.DiskSource;
+import io.migrationgatekeeper.policy.DiskType;
+import java.util.List;
+
+/**
+ * libvirt 9.0's reading of one {@code <disk>}: {@code virDomainDiskDefParseXML}, {@code
+ * virDomainDiskDefParseSourceXML} and {@code virDomainStorageSourceParse} in {@code src/conf/domain_conf.c}, the
+ * post-parse defaults ({@code virDomainDiskDefPostParse}) and the checks of {@code virDomainDiskDefValidate} that
+ * concern what the rule reads. Each child ({@code <source>}, {@code <target>}, {@code <driver>}, the flags) is the
+ * first of its kind; each attribute the first with its local name, in any namespace.
+ */
+final class DiskDefinition {
+
+    private static final List<String> BUSES = List.of("ide", "fdc", "scsi", "virtio", "xen", "usb", "uml", "sata", "sd");
+    private static final List<String> VOLUME_MODES = List.of("host", "direct");
+    private static final List<String> HARDDISK_PREFIXES = List.of("hd", "sd", "vd", "xvd", "ubd");
+
+    private final int position;
+
+    private DiskDefinition(int position) {
+        this.position = position;
+    }
+
+    static Disk read(XmlNode disk, int position) {
+        return new DiskDefinition(position).read(disk);
+    }
+
+    private Disk read(XmlNode disk) {
+        DiskType type = enumValue(disk, "type", DiskType.FILE, DiskType::fromXml, DiskType.allowedValues());
+        DiskDevice device = enumValue(disk, "device", DiskDevice.DISK, DiskDevice::fromXml, DiskDevice.allowedValues());
+        XmlNode sourceElement = disk.first("source");
+        DiskSource source = null;
+        boolean empty;
+        if (sourceElement == null) {
+            // virDomainDiskDefParseSourceXML: without <source> the disk is an empty file disk, whatever its type.
+            type = DiskType.FILE;
+            empty = true;
+        } else {
+            source = source(type, sourceElement);
+            // virStorageSourceIsEmpty: local storage without a path, or a network source of protocol none. A volume
+            // without pool and volume is not empty to libvirt (the rule still finds no source in it).
+            empty = source == null && type != DiskType.VOLUME;
+        }
+
+        XmlNode target = disk.first("target");
+        String dev = target == null ? null : target.attribute("dev");
+        String busValue = target == null ? null : target.attribute("bus");
+        if (busValue != null && !BUSES.contains(busValue)) {
+            throw invalid(invalidValue("bus", "target", busValue), "libvirt's values: " + String.join(", ", BUSES));
+        }
+        XmlNode driver = disk.first("driver");
+        CacheMode cache = driver == null ? CacheMode.DEFAULT
+                : enumValue(driver, "cache", CacheMode.DEFAULT, CacheMode::fromXml, CacheMode.allowedValues());
+        // libvirt forces every CD-ROM read-only (virDomainDiskDefParseXML).
+        boolean readonly = disk.first("readonly") != null || device == DiskDevice.CDROM;
+        boolean shareable = disk.first("shareable") != null;
+        boolean transientDisk = disk.first("transient") != null;
+
+        if (dev == null) {
+            String path = source == null ? null : source.path();
+            throw invalid("missing target information for device" + (path == null ? "" : " " + path),
+                    "a disk needs <target dev='…'/>");
+        }
+        String bus = busValue != null ? busValue : defaultBus(dev, device);
+        if (disk.first("address") == null && DiskTargets.index(dev) < 0) {
+            throw invalid("Unknown disk name '" + dev + "' and no address specified",
+                    "libvirt's disk names are hd, sd, vd, xvd, ubd or fd followed by letters, e.g. vda");
+        }
+        validate(type, device, source, empty, dev, bus);
+        Disk result = new Disk(dev, bus, type, device, cache, source, readonly, shareable, transientDisk);
+        if (type == DiskType.VHOSTUSER) {
+            validateVhostUser(result);
+        }
+        return result;
+    }
+
+    /** The checks of {@code virDomainDiskDefValidate} on type, device, target and source. */
+    private void validate(DiskType type, DiskDevice device, DiskSource source, boolean empty, String dev, String bus) {
+        if (device == DiskDevice.LUN) {
+            if (type == DiskType.NETWORK && source != null && !"iscsi".equals(source.protocol())) {
+                throw invalid("disk device='lun' is not supported for protocol='" + source.protocol() + "'", null);
+            }
+            if (type != DiskType.BLOCK && type != DiskType.VOLUME && type != DiskType.NETWORK) {
+                throw invalid("disk device='lun' is only valid for block type disk source", null);
+            }
+        }
+        if (device == DiskDevice.FLOPPY && !"fdc".equals(bus)) {
+            throw invalid("Invalid bus type '" + bus + "' for floppy disk", null);
+        }
+        if (device != DiskDevice.FLOPPY && "fdc".equals(bus)) {
+            throw invalid("Invalid bus type '" + bus + "' for disk", null);
+        }
+        if (device == DiskDevice.FLOPPY) {
+            if (!dev.startsWith("fd")) {
+                throw invalid("Invalid floppy device name: " + dev, null);
+            }
+        } else if (device != DiskDevice.CDROM && HARDDISK_PREFIXES.stream().noneMatch(dev::startsWith)) {
+            throw invalid("Invalid harddisk device name: " + dev, null);
+        }
+        // Only CD-ROMs, floppies and LUNs may be without media.
+        if (device == DiskDevice.DISK && empty) {
+            throw invalid("missing source information for device " + dev,
+                    "a " + type.xmlValue() + " disk needs <source " + sourceAttribute(type) + "='…'/>");
+        }
+    }
+
+    /** {@code virDomainDiskVhostUserValidate}, for what the rule reads: QEMU's vhost-user-blk takes none of it. */
+    private void validateVhostUser(Disk disk) {
+        if (!"virtio".equals(disk.bus())) {
+            throw invalid("vhostuser disk supports only virtio bus", null);
+        }
+        if (disk.cache() != CacheMode.DEFAULT) {
+            throw invalid("cache is not supported with vhostuser disk", null);
+        }
+        if (disk.readonly()) {
+            throw invalid("readonly is not supported with vhostuser disk", null);
+        }
+        if (disk.shareable()) {
+            throw invalid("shareable is not supported with vhostuser disk", null);
+        }
+        if (disk.transientDisk()) {
+            throw invalid("transient disks are not supported with vhostuser disk", null);
+        }
+    }
+
+    /** {@code virDomainStorageSourceParse}: the source in the form the disk type reads; null for an empty one. */
+    private DiskSource source(DiskType type, XmlNode s) {
+        return switch (type) {
+            case FILE -> path(s.attribute("file"));
+            case BLOCK, VHOSTVDPA -> path(s.attribute("dev"));
+            case DIR -> path(s.attribute("dir"));
+            case NETWORK -> NetworkSource.read(s, this::invalidSource);
+            case VOLUME -> volume(s);
+            case NVME -> NvmeSource.read(s, this::invalidSource);
+            case VHOSTUSER -> vhostUser(s);
+        };
+    }
+
+    /** libvirt drops an empty path ("a little compatibility check to help those broken apps"). */
+    private static DiskSource path(String path) {
+        return path == null || path.isEmpty() ? null : DiskSource.ofPath(path);
+    }
+
+    /** {@code virDomainDiskSourcePoolDefParse}. */
+    private DiskSource volume(XmlNode s) {
+        String pool = s.attribute("pool");
+        String volume = s.attribute("volume");
+        String mode = s.attribute("mode");
+        if (mode != null && !VOLUME_MODES.contains(mode)) {
+            throw invalid("unknown source mode '" + mode + "' for volume type disk", "libvirt's: host, direct");
+        }
+        if (pool == null && volume == null) {
+            return null;
+        }
+        if (pool == null || volume == null) {
+            throw invalid("'pool' and 'volume' must be specified together for 'pool' type source", null);
+        }
+        return DiskSource.ofVolume(pool, volume);
+    }
+
+    /** {@code virDomainDiskSourceVHostUserParse}. */
+    private DiskSource vhostUser(XmlNode s) {
+        String type = s.attribute("type");
+        if (type == null) {
+            throw invalid("Missing required attribute 'type' in element 'source'", null);
+        }
+        if (!"unix".equals(type)) {
+            throw invalid(invalidValue("type", "source", type), "a vhostuser disk's source type is unix");
+        }
+        String path = s.attribute("path");
+        if (path == null) {
+            throw invalid("Missing required attribute 'path' in element 'source'", null);
+        }
+        return DiskSource.ofPath(path);
+    }
+
+    /** {@code virDomainDiskDefPostParse}: a floppy is on fdc; otherwise the target's prefix names the bus. */
+    private static String defaultBus(String dev, DiskDevice device) {
+        if (device == DiskDevice.FLOPPY) {
+            return "fdc";
+        }
+        if (dev.startsWith("hd")) {
+            return "ide";
+        }
+        if (dev.startsWith("sd")) {
+            return "scsi";
+        }
+        if (dev.startsWith("vd")) {
+            return "virtio";
+        }
+        if (dev.startsWith("xvd")) {
+            return "xen";
+        }
+        if (dev.startsWith("ubd")) {
+            return "uml";
+        }
+        return "ide";
+    }
+
+    private static String sourceAttribute(DiskType type) {
+        return switch (type) {
+            case FILE -> "file";
+            case DIR -> "dir";
+            default -> "dev";
+        };
+    }
+
+    /** The path libvirt quotes for a disk in its messages ({@code src->path}, printed {@code <null>} when absent). */
+    static String path(Disk disk) {
+        DiskSource s = disk.source();
+        if (s == null) {
+            return "<null>";
+        }
+        if (s.path() != null) {
+            return s.path();
+        }
+        return s.protocol() != null && s.name() != null ? s.name() : "<null>";
+    }
+
+    private <E> E enumValue(XmlNode element, String attribute, E absent, java.util.function.Function<String,
+            java.util.Optional<E>> parse, String allowed) {
+        String value = element.attribute(attribute);
+        if (value == null) {
+            return absent;
+        }
+        return parse.apply(value).orElseThrow(() ->
+                invalid(invalidValue(attribute, element.name, value), "libvirt's values: " + allowed));
+    }
+
+    /** libvirt's {@code virXMLPropEnum} message. */
+    static String invalidValue(String attribute, String element, String value) {
+        return "Invalid value for attribute '" + attribute + "' in element '" + element + "': '" + value + "'.";
+    }
+
+    private DomainXmlException invalidSource(String message) {
+        return invalid(message, null);
+    }
+
+    /** libvirt's words first, then which disk and, where it helps, what libvirt accepts. */
+    private DomainXmlException invalid(String libvirtMessage, String hint) {
+        return DomainDefinition.invalid(libvirtMessage + " (disk #" + position + (hint == null ? "" : "; " + hint)
+                + ")");
+    }
+}

@@ -66,6 +66,15 @@ final class DiskDefinition {
             throw invalid("missing target information for device" + (path == null ? "" : " " + path),
                     "a disk needs <target dev='…'/>");
         }
+        for (int i = 0; i < dev.length(); i++) {
+            char c = dev.charAt(i);
+            // Found by fuzzing: libvirt 9.0 formats <target dev> unescaped (virDomainDiskDefFormat), so with one of
+            // these a definition libvirt accepts comes back from it as different or broken XML, on migration too.
+            if (c == '\'' || c == '<' || c == '&' || c < 0x20) {
+                throw invalid("target dev '" + dev + "' has a character libvirt 9.0 writes back unescaped",
+                        "its own XML of the domain would not read back the same (on a migration or a restart)");
+            }
+        }
         String bus = busValue != null ? busValue : defaultBus(dev, device);
         if (disk.first("address") == null && DiskTargets.index(dev) < 0) {
             throw invalid("Unknown disk name '" + dev + "' and no address specified",

@@ -28,12 +28,13 @@ final class DomainDefinition {
         String uuid = uuid(root.first("uuid"));
         List<Disk> disks = new ArrayList<>();
         List<String> explicitBuses = new ArrayList<>();
+        List<Integer> indexes = new ArrayList<>();
         int position = 0;
         for (XmlNode devices : root.all("devices")) {
             for (XmlNode element : devices.all("disk")) {
                 Disk disk = DiskDefinition.read(element, ++position);
                 XmlNode target = element.first("target");
-                insert(disks, explicitBuses, disk, target == null ? null : target.attribute("bus"));
+                insert(disks, explicitBuses, indexes, disk, target == null ? null : target.attribute("bus"));
             }
         }
         checkDuplicateTargets(disks);
@@ -118,12 +119,12 @@ final class DomainDefinition {
      * which is the order {@code virsh dumpxml} lists them in. The bus is the one written in the XML (a disk without
      * one is on "no bus" at this point of libvirt's parse), the index that of {@code virDiskNameToIndex}.
      */
-    private static void insert(List<Disk> disks, List<String> buses, Disk disk, String bus) {
+    private static void insert(List<Disk> disks, List<String> buses, List<Integer> indexes, Disk disk, String bus) {
         int index = DiskTargets.index(disk.target());
         int insertAt = -1;
         for (int i = disks.size() - 1; i >= 0; i--) {
             if (java.util.Objects.equals(buses.get(i), bus)) {
-                if (DiskTargets.index(disks.get(i).target()) > index) {
+                if (indexes.get(i) > index) {
                     insertAt = i;
                 } else if (insertAt == -1) {
                     insertAt = i + 1;
@@ -135,6 +136,7 @@ final class DomainDefinition {
         }
         disks.add(insertAt, disk);
         buses.add(insertAt, bus);
+        indexes.add(insertAt, index);
     }
 
     /** {@code virDomainDefCheckDuplicateDiskInfo}: two disks may not share a target. */

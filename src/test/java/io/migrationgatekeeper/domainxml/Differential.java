@@ -31,7 +31,11 @@ final class Differential {
         BOTH_REFUSE,
         /** libvirt refuses it for something the rule does not read; the gatekeeper reads it. */
         REFUSED_OUTSIDE_THE_RULE,
-        /** The gatekeeper refuses what libvirt would read, for its own hardening (a DOCTYPE, the depth bound). */
+        /**
+         * The gatekeeper refuses what libvirt would read, for its own hardening: a DOCTYPE, or a definition that
+         * libvirt accepts but does not read back from its own XML of it (found by fuzzing: libvirt writes
+         * {@code <target dev>} unescaped, so a quote breaks the XML and a tab comes back as a space).
+         */
         HARDENING
     }
 
@@ -112,7 +116,7 @@ final class Differential {
             throw new Disagreement("libvirt refuses (" + outcome.error() + ") but the gatekeeper reads " + mine, xml);
         }
         if (refusal != null) {
-            if (refusal.kind() == DomainXmlException.Kind.FORBIDDEN_DTD) {
+            if (refusal.kind() == DomainXmlException.Kind.FORBIDDEN_DTD || !readsBack(outcome.canonical())) {
                 return Agreement.HARDENING;
             }
             throw new Disagreement("libvirt accepts but the gatekeeper refuses: " + refusal.getMessage()
@@ -182,6 +186,27 @@ final class Differential {
                     .replace("&gt;", ">").replace("&amp;", "&"));
         }
         return targets;
+    }
+
+    /** libvirt reads its canonical form back to the same definition (its XML of that is the same text). */
+    private boolean readsBack(String canonical) {
+        if (!wellFormed(canonical)) {
+            return false;
+        }
+        LibvirtOracle.Outcome again = libvirt.define(canonical);
+        return canonical.equals(again.canonical());
+    }
+
+    private static boolean wellFormed(String xml) {
+        try {
+            javax.xml.parsers.DocumentBuilderFactory factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            var builder = factory.newDocumentBuilder();
+            builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler());
+            builder.parse(new org.xml.sax.InputSource(new java.io.StringReader(xml)));
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     private static String difference(Domain mine, Domain libvirts, List<String> libvirtsOrder) {

@@ -15,11 +15,12 @@ public final class LibvirtReadingTable {
             boolean readonly, boolean shareable, boolean transientDisk) {}
 
     /**
-     * @param refused  libvirt's words when it refuses the definition, else null
+     * @param refused   libvirt's words when it refuses the definition (the gatekeeper's, for hardening), else null
+     * @param hardening libvirt accepts the definition but cannot read back its own XML of it; the gatekeeper refuses
      * @param decision the decision under the sample policy from kvm-a1, when the case states one
      */
     public record Case(String name, String row, String xml, List<ExpectedDisk> disks, String refused, String decision,
-            String domainName, String uuid) {
+            String domainName, String uuid, boolean hardening) {
 
         @Override
         public String toString() {
@@ -62,7 +63,8 @@ public final class LibvirtReadingTable {
                             flags.contains("readonly"), flags.contains("shareable"), flags.contains("transient")));
                 }
                 cases.add(new Case(c.getAttribute("name"), attr(c, "row"), xml, List.copyOf(disks), text(c, "refused"),
-                        attr(c, "decision"), attr(c, "domainName"), attr(c, "uuid")));
+                        attr(c, "decision"), attr(c, "domainName"), attr(c, "uuid"),
+                        Boolean.parseBoolean(attr(c, "hardening"))));
             }
             return List.copyOf(cases);
         } catch (Exception e) {

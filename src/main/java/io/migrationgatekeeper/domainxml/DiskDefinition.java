@@ -5,7 +5,10 @@ import io.migrationgatekeeper.policy.Disk;
 import io.migrationgatekeeper.policy.DiskDevice;
 import io.migrationgatekeeper.policy.DiskSource;
 import io.migrationgatekeeper.policy.DiskType;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * libvirt 9.0's reading of one {@code <disk>}: {@code virDomainDiskDefParseXML}, {@code
@@ -19,6 +22,9 @@ final class DiskDefinition {
     private static final List<String> BUSES = List.of("ide", "fdc", "scsi", "virtio", "xen", "usb", "uml", "sata", "sd");
     private static final List<String> VOLUME_MODES = List.of("host", "direct");
     private static final List<String> HARDDISK_PREFIXES = List.of("hd", "sd", "vd", "xvd", "ubd");
+    private static final Map<String, DiskType> TYPES = byXmlValue(DiskType.values(), DiskType::xmlValue);
+    private static final Map<String, DiskDevice> DEVICES = byXmlValue(DiskDevice.values(), DiskDevice::xmlValue);
+    private static final Map<String, CacheMode> CACHE_MODES = byXmlValue(CacheMode.values(), CacheMode::xmlValue);
 
     private final int position;
 
@@ -31,8 +37,8 @@ final class DiskDefinition {
     }
 
     private Disk read(XmlNode disk) {
-        DiskType type = enumValue(disk, "type", DiskType.FILE, DiskType::fromXml, DiskType.allowedValues());
-        DiskDevice device = enumValue(disk, "device", DiskDevice.DISK, DiskDevice::fromXml, DiskDevice.allowedValues());
+        DiskType type = enumValue(disk, "type", DiskType.FILE, TYPES);
+        DiskDevice device = enumValue(disk, "device", DiskDevice.DISK, DEVICES);
         XmlNode sourceElement = disk.first("source");
         DiskSource source = null;
         boolean empty;
@@ -55,7 +61,7 @@ final class DiskDefinition {
         }
         XmlNode driver = disk.first("driver");
         CacheMode cache = driver == null ? CacheMode.DEFAULT
-                : enumValue(driver, "cache", CacheMode.DEFAULT, CacheMode::fromXml, CacheMode.allowedValues());
+                : enumValue(driver, "cache", CacheMode.DEFAULT, CACHE_MODES);
         // libvirt forces every CD-ROM read-only (virDomainDiskDefParseXML).
         boolean readonly = disk.first("readonly") != null || device == DiskDevice.CDROM;
         boolean shareable = disk.first("shareable") != null;
@@ -108,7 +114,7 @@ final class DiskDefinition {
             if (!dev.startsWith("fd")) {
                 throw invalid("Invalid floppy device name: " + dev, null);
             }
-        } else if (device != DiskDevice.CDROM && HARDDISK_PREFIXES.stream().noneMatch(dev::startsWith)) {
+        } else if (device != DiskDevice.CDROM && !hasHarddiskPrefix(dev)) {
             throw invalid("Invalid harddisk device name: " + dev, null);
         }
         // Only CD-ROMs, floppies and LUNs may be without media.
@@ -116,6 +122,15 @@ final class DiskDefinition {
             throw invalid("missing source information for device " + dev,
                     "a " + type.xmlValue() + " disk needs <source " + sourceAttribute(type) + "='…'/>");
         }
+    }
+
+    private static boolean hasHarddiskPrefix(String dev) {
+        for (String prefix : HARDDISK_PREFIXES) {
+            if (dev.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code virDomainDiskVhostUserValidate}, for what the rule reads: QEMU's vhost-user-blk takes none of it. */
@@ -231,14 +246,25 @@ final class DiskDefinition {
         return s.protocol() != null && s.name() != null ? s.name() : "<null>";
     }
 
-    private <E> E enumValue(XmlNode element, String attribute, E absent, java.util.function.Function<String,
-            java.util.Optional<E>> parse, String allowed) {
+    private <E> E enumValue(XmlNode element, String attribute, E absent, Map<String, E> values) {
         String value = element.attribute(attribute);
         if (value == null) {
             return absent;
         }
-        return parse.apply(value).orElseThrow(() ->
-                invalid(invalidValue(attribute, element.name, value), "libvirt's values: " + allowed));
+        E found = values.get(value);
+        if (found == null) {
+            throw invalid(invalidValue(attribute, element.name, value), "libvirt's values: "
+                    + String.join(", ", values.keySet()));
+        }
+        return found;
+    }
+
+    private static <E> Map<String, E> byXmlValue(E[] values, Function<E, String> xmlValue) {
+        Map<String, E> map = new LinkedHashMap<>();
+        for (E value : values) {
+            map.put(xmlValue.apply(value), value);
+        }
+        return java.util.Collections.unmodifiableMap(map);
     }
 
     /** libvirt's {@code virXMLPropEnum} message. */

@@ -2,7 +2,6 @@ package io.migrationgatekeeper.domainxml;
 
 import io.migrationgatekeeper.policy.Disk;
 import io.migrationgatekeeper.policy.Domain;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,17 +25,16 @@ final class DomainDefinition {
         String type = virtType(root.attribute("type"));
         String name = name(root);
         String uuid = uuid(root.first("uuid"));
-        List<Disk> disks = new ArrayList<>();
-        List<String> explicitBuses = new ArrayList<>();
-        List<Integer> indexes = new ArrayList<>();
+        DiskOrder order = new DiskOrder();
         int position = 0;
         for (XmlNode devices : root.all("devices")) {
             for (XmlNode element : devices.all("disk")) {
                 Disk disk = DiskDefinition.read(element, ++position);
                 XmlNode target = element.first("target");
-                insert(disks, explicitBuses, indexes, disk, target == null ? null : target.attribute("bus"));
+                order.add(disk, target == null ? null : target.attribute("bus"));
             }
         }
+        List<Disk> disks = order.disks();
         checkDuplicateTargets(disks);
         return new Domain(name, uuid, type, disks);
     }
@@ -112,31 +110,6 @@ final class DomainDefinition {
         String h = hex.toString().toLowerCase(Locale.ROOT);
         return h.substring(0, 8) + "-" + h.substring(8, 12) + "-" + h.substring(12, 16) + "-" + h.substring(16, 20)
                 + "-" + h.substring(20);
-    }
-
-    /**
-     * {@code virDomainDiskInsertPreAlloced}: libvirt keeps the disks of a bus in the order of their target index,
-     * which is the order {@code virsh dumpxml} lists them in. The bus is the one written in the XML (a disk without
-     * one is on "no bus" at this point of libvirt's parse), the index that of {@code virDiskNameToIndex}.
-     */
-    private static void insert(List<Disk> disks, List<String> buses, List<Integer> indexes, Disk disk, String bus) {
-        int index = DiskTargets.index(disk.target());
-        int insertAt = -1;
-        for (int i = disks.size() - 1; i >= 0; i--) {
-            if (java.util.Objects.equals(buses.get(i), bus)) {
-                if (indexes.get(i) > index) {
-                    insertAt = i;
-                } else if (insertAt == -1) {
-                    insertAt = i + 1;
-                }
-            }
-        }
-        if (insertAt == -1) {
-            insertAt = disks.size();
-        }
-        disks.add(insertAt, disk);
-        buses.add(insertAt, bus);
-        indexes.add(insertAt, index);
     }
 
     /** {@code virDomainDefCheckDuplicateDiskInfo}: two disks may not share a target. */

@@ -22,6 +22,10 @@ final class DiskDefinition {
     private static final List<String> BUSES = List.of("ide", "fdc", "scsi", "virtio", "xen", "usb", "uml", "sata", "sd");
     private static final List<String> VOLUME_MODES = List.of("host", "direct");
     private static final List<String> HARDDISK_PREFIXES = List.of("hd", "sd", "vd", "xvd", "ubd");
+    /** Disks per controller where libvirt gives a disk a drive address from its target index. */
+    private static final Map<String, Integer> DRIVES_PER_CONTROLLER = Map.of("fdc", 2, "ide", 4, "sata", 6, "scsi", 7);
+    /** The highest controller index accepted (see {@link #checkControllerIndex}). */
+    static final long MAX_CONTROLLER = 4095;
     private static final Map<String, DiskType> TYPES = byXmlValue(DiskType.values(), DiskType::xmlValue);
     private static final Map<String, DiskDevice> DEVICES = byXmlValue(DiskDevice.values(), DiskDevice::xmlValue);
     private static final Map<String, CacheMode> CACHE_MODES = byXmlValue(CacheMode.values(), CacheMode::xmlValue);
@@ -87,6 +91,7 @@ final class DiskDefinition {
                     "libvirt's disk names are hd, sd, vd, xvd, ubd or fd followed by letters, e.g. vda");
         }
         validate(type, device, source, empty, dev, bus);
+        checkControllerIndex(disk.first("address"), dev, bus);
         Disk result = new Disk(dev, bus, type, device, cache, source, readonly, shareable, transientDisk);
         if (type == DiskType.VHOSTUSER) {
             validateVhostUser(result);
@@ -121,6 +126,32 @@ final class DiskDefinition {
         if (device == DiskDevice.DISK && empty) {
             throw invalid("missing source information for device " + dev,
                     "a " + type.xmlValue() + " disk needs <source " + sourceAttribute(type) + "='…'/>");
+        }
+    }
+
+    /**
+     * Found by fuzzing: libvirt 9.0 adds every controller up to the one a disk is on, one at a time, each time
+     * searching the controllers it has (virDomainDefAddImplicitDevices), so a target such as {@code sdzzzz} (on
+     * controller 67,893) or a drive address on controller 100000 keeps libvirt busy for minutes to hours; on a
+     * migration that is the target host's daemon. The gatekeeper refuses such a disk outright.
+     */
+    private void checkControllerIndex(XmlNode address, String dev, String bus) {
+        long controller = 0;
+        if (address == null) {
+            Integer perController = DRIVES_PER_CONTROLLER.get(bus);
+            if (perController != null) {
+                controller = DiskTargets.index(dev) / perController;
+            }
+        } else if ("drive".equals(address.attribute("type"))) {
+            String value = address.attribute("controller");
+            if (value != null && !value.isEmpty() && value.length() < 19 && value.chars().allMatch(Character::isDigit)) {
+                controller = Long.parseLong(value);
+            }
+        }
+        if (controller > MAX_CONTROLLER) {
+            throw invalid("the disk is on " + bus + " controller " + controller + ": libvirt 9.0 adds every controller"
+                    + " up to it one by one, which keeps it busy for minutes or hours",
+                    "controllers above " + MAX_CONTROLLER + " are refused; use a lower target name or address");
         }
     }
 

@@ -20,7 +20,7 @@ public final class LibvirtReadingTable {
      * @param decision the decision under the sample policy from kvm-a1, when the case states one
      */
     public record Case(String name, String row, String xml, List<ExpectedDisk> disks, String refused, String decision,
-            String domainName, String uuid, boolean hardening) {
+            String domainName, String uuid, boolean hardening, boolean libvirtHangs) {
 
         @Override
         public String toString() {
@@ -64,7 +64,7 @@ public final class LibvirtReadingTable {
                 }
                 cases.add(new Case(c.getAttribute("name"), attr(c, "row"), xml, List.copyOf(disks), text(c, "refused"),
                         attr(c, "decision"), attr(c, "domainName"), attr(c, "uuid"),
-                        Boolean.parseBoolean(attr(c, "hardening"))));
+                        Boolean.parseBoolean(attr(c, "hardening")), Boolean.parseBoolean(attr(c, "libvirtHangs"))));
             }
             return List.copyOf(cases);
         } catch (Exception e) {

@@ -32,12 +32,26 @@ public final class DomainXmlParser {
 
     private final XMLInputFactory factory;
     private final int maxDepth;
+    private final int maxDisks;
 
     public DomainXmlParser(int maxDepth) {
+        this(maxDepth, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param maxDisks more disks than this (counted as libvirt reads them: {@code <disk>} in every {@code <devices>})
+     *                 is an invalid domain, refused at the first disk too many, so what one request costs is bounded
+     *                 by configuration and not by the body limit alone
+     */
+    public DomainXmlParser(int maxDepth, int maxDisks) {
         if (maxDepth < 4) {
             throw new IllegalArgumentException("maxDepth must be at least 4 (domain/devices/disk/source)");
         }
+        if (maxDisks < 1) {
+            throw new IllegalArgumentException("maxDisks must be at least 1");
+        }
         this.maxDepth = maxDepth;
+        this.maxDisks = maxDisks;
         // The JDK's own StAX parser, whatever else is on the class path, so the settings below are known to hold.
         XMLInputFactory f = XMLInputFactory.newDefaultFactory();
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
@@ -64,7 +78,7 @@ public final class DomainXmlParser {
         XMLStreamReader reader = null;
         try {
             reader = new GuardedStreamReader(factory.createXMLStreamReader(new ByteArrayInputStream(xml)), maxDepth);
-            root = readDocument(reader);
+            root = new Reading(maxDisks).document(reader);
         } catch (XMLStreamException e) {
             throw new DomainXmlException(DomainXmlException.Kind.MALFORMED, "not well-formed XML: " + clean(e));
         } catch (DomainXmlException e) {
@@ -79,49 +93,65 @@ public final class DomainXmlParser {
         return DomainDefinition.read(root);
     }
 
-    private static XmlNode readDocument(XMLStreamReader reader) throws XMLStreamException {
-        XmlNode root = null;
-        while (reader.hasNext()) {
-            if (reader.next() == XMLStreamConstants.START_ELEMENT) {
-                // The guard has checked that this is <domain>; a second root is a well-formedness error.
-                root = read(reader, DOMAIN, null);
-            }
-        }
-        if (root == null) {
-            throw new XMLStreamException("the document has no root element");
-        }
-        return root;
-    }
+    /** One document's reading: counts the disks it keeps. */
+    private static final class Reading {
 
-    /** Reads the element the reader is on, up to and including its end tag. */
-    private static XmlNode read(XMLStreamReader reader, Shape shape, StringBuilder enclosingText)
-            throws XMLStreamException {
-        String name = reader.getLocalName();
-        String[] attributes = attributes(reader);
-        StringBuilder text = shape.text() ? new StringBuilder() : enclosingText;
-        List<XmlNode> children = null;
-        while (true) {
-            switch (reader.next()) {
-                case XMLStreamConstants.START_ELEMENT -> {
-                    Shape child = isNoNamespace(reader.getNamespaceURI()) ? shape.keep().get(reader.getLocalName()) : null;
-                    if (child == null) {
-                        skip(reader, text);
-                    } else {
-                        if (children == null) {
-                            children = new ArrayList<>(4);
+        private final int maxDisks;
+        private int disks;
+
+        Reading(int maxDisks) {
+            this.maxDisks = maxDisks;
+        }
+
+        XmlNode document(XMLStreamReader reader) throws XMLStreamException {
+            XmlNode root = null;
+            while (reader.hasNext()) {
+                if (reader.next() == XMLStreamConstants.START_ELEMENT) {
+                    // The guard has checked that this is <domain>; a second root is a well-formedness error.
+                    root = read(reader, DOMAIN, null);
+                }
+            }
+            if (root == null) {
+                throw new XMLStreamException("the document has no root element");
+            }
+            return root;
+        }
+
+        /** Reads the element the reader is on, up to and including its end tag. */
+        private XmlNode read(XMLStreamReader reader, Shape shape, StringBuilder enclosingText)
+                throws XMLStreamException {
+            String name = reader.getLocalName();
+            String[] attributes = attributes(reader);
+            StringBuilder text = shape.text() ? new StringBuilder() : enclosingText;
+            List<XmlNode> children = null;
+            while (true) {
+                switch (reader.next()) {
+                    case XMLStreamConstants.START_ELEMENT -> {
+                        Shape child = isNoNamespace(reader.getNamespaceURI())
+                                ? shape.keep().get(reader.getLocalName()) : null;
+                        if (child == null) {
+                            skip(reader, text);
+                        } else {
+                            if (child == DISK && ++disks > maxDisks) {
+                                throw new DomainXmlException(DomainXmlException.Kind.INVALID,
+                                        "the domain has more than " + maxDisks + " disks (gatekeeper.preflight.max-disks)");
+                            }
+                            if (children == null) {
+                                children = new ArrayList<>(4);
+                            }
+                            children.add(read(reader, child, text));
                         }
-                        children.add(read(reader, child, text));
                     }
-                }
-                case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
-                    if (text != null) {
-                        text.append(reader.getTextCharacters(), reader.getTextStart(), reader.getTextLength());
+                    case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
+                        if (text != null) {
+                            text.append(reader.getTextCharacters(), reader.getTextStart(), reader.getTextLength());
+                        }
                     }
-                }
-                case XMLStreamConstants.END_ELEMENT -> {
-                    return new XmlNode(name, attributes, children, shape.text() ? text.toString() : null);
-                }
-                default -> {
+                    case XMLStreamConstants.END_ELEMENT -> {
+                        return new XmlNode(name, attributes, children, shape.text() ? text.toString() : null);
+                    }
+                    default -> {
+                    }
                 }
             }
         }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /** The hosts requests may name. A name outside it is refused before anything is contacted. */
@@ -27,10 +28,22 @@ public class HostInventory {
 
     private final Map<String, InventoryHost> hosts;
 
+    @Autowired
     HostInventory(HostProperties properties) {
         Map<String, InventoryHost> byName = new TreeMap<>();
         properties.hosts().forEach((name, host) -> byName.put(name, toHost(name, host)));
         this.hosts = Map.copyOf(byName);
+    }
+
+    private HostInventory(Collection<InventoryHost> hosts) {
+        Map<String, InventoryHost> byName = new TreeMap<>();
+        hosts.forEach(host -> byName.put(host.name(), host));
+        this.hosts = Map.copyOf(byName);
+    }
+
+    /** An inventory of these hosts as they are (no configuration to validate), for tests of features that take one. */
+    public static HostInventory of(Collection<InventoryHost> hosts) {
+        return new HostInventory(hosts);
     }
 
     private static InventoryHost toHost(String name, HostProperties.Host host) {

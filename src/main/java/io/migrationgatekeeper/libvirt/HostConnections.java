@@ -11,6 +11,7 @@ import io.migrationgatekeeper.inventory.InventoryHost;
 import io.migrationgatekeeper.inventory.LibvirtFailureException;
 import io.migrationgatekeeper.inventory.LibvirtUnavailableException;
 import io.migrationgatekeeper.problem.RequestIds;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -175,6 +176,10 @@ class HostConnections implements DisposableBean {
         try (LibvirtSession session = new LibvirtSession(connect)) {
             return call.apply(session);
         }
+    }
+
+    Duration callTimeout() {
+        return properties.callTimeout();
     }
 
     /** Makes sure the host is connected, if it can be, and reports the state; never fails. */

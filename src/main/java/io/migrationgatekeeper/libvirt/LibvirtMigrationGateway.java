@@ -7,6 +7,7 @@ import io.migrationgatekeeper.inventory.LibvirtUnavailableException;
 import io.migrationgatekeeper.migration.JobProgress;
 import io.migrationgatekeeper.migration.MigrationGateway;
 import io.migrationgatekeeper.migration.MigrationPlan;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +36,11 @@ class LibvirtMigrationGateway implements MigrationGateway {
 
     LibvirtMigrationGateway(HostConnections connections) {
         this.connections = connections;
+    }
+
+    @Override
+    public Duration callTimeout() {
+        return connections.callTimeout();
     }
 
     @Override

@@ -1,94 +1,175 @@
 package io.migrationgatekeeper.migration;
 
+import io.migrationgatekeeper.policy.Decision;
+import io.migrationgatekeeper.policy.Enforcement;
+import java.net.ConnectException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The decisions and jobs, in the database every replica shares. Everything that must hold across replicas
- * (one active job per domain, the running caps, idempotency keys) is decided here by the database.
+ * The decisions, jobs and idempotency claims, in the database every replica shares. Everything that must hold
+ * across replicas (one active job per domain, the running caps, who holds an idempotency key) is decided here by
+ * the database. Every job transition names the state it comes from in SQL: zero rows updated means another
+ * replica (or a cancel, or the dispatcher) moved the job first. JSON columns map to typed records here and
+ * nowhere else. A database that cannot be reached is a {@link LedgerUnavailableException}, reported to
+ * {@link LedgerHealth}.
  */
 @Repository
 class Ledger {
 
-    /** A stored answer to an idempotent request; {@code status} 0 while the first request is still being decided. */
-    record StoredAnswer(String requestHash, int status, String body) {}
+    /** What a caller's Idempotency-Key stands for when a request arrives with it. */
+    sealed interface KeyClaim permits Claimed, Answered, InFlight, Reused {}
+
+    /** The key is this request's until {@code leaseUntil}; {@code token} identifies this attempt. */
+    record Claimed(String caller, String key, String token) implements KeyClaim {}
+
+    /** The first request with the key was answered: {@code status} and the ledger entries that answer names. */
+    record Answered(int status, String decisionId, String jobId) implements KeyClaim {}
+
+    record InFlight() implements KeyClaim {}
+
+    record Reused() implements KeyClaim {}
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
+    private final JsonMapper json;
+    private final LedgerHealth health;
 
-    Ledger(JdbcClient jdbc, TransactionTemplate transactions) {
+    Ledger(JdbcClient jdbc, TransactionTemplate transactions, JsonMapper json, LedgerHealth health) {
         this.jdbc = jdbc;
         this.transactions = transactions;
+        this.json = json;
+        this.health = health;
     }
 
-    void recordDecision(DecisionRecord d) {
+    // --- decisions and admission ---------------------------------------------------------------------------
+
+    /**
+     * Records the decision and, when it is approved, queues its job, and answers the caller's idempotency claim:
+     * all in one transaction, so a claim is never answered without its decision and job, nor a job queued whose
+     * claim was taken over meanwhile.
+     *
+     * @return the queued job, or empty for a denial
+     * @throws MigrationException CONFLICT when the domain has an active job (nothing is recorded then), KEY_IN_FLIGHT
+     *                            when the claim's lease ran out and a retry took the key over
+     */
+    Optional<MigrationJob> admit(MigrationDecision decision, Claimed claim, Instant now) {
+        return guarded(() -> {
+            try {
+                return transactions.execute(status -> {
+                    insertDecision(decision.record());
+                    MigrationJob job = null;
+                    if (!decision.denied()) {
+                        job = insertJob(MigrationJob.queued(UUID.randomUUID().toString(), decision, now));
+                    }
+                    if (claim != null && !answerKey(claim, decision.denied() ? 422 : 202, decision.id(),
+                            job == null ? null : job.id())) {
+                        status.setRollbackOnly();
+                        throw new MigrationException(MigrationException.Reason.KEY_IN_FLIGHT, "the Idempotency-Key '"
+                                + claim.key() + "' was taken over by a retry while this request was being decided");
+                    }
+                    return Optional.ofNullable(job);
+                });
+            } catch (DuplicateKeyException e) {
+                String active = activeFor(decision.domainUuid()).map(MigrationJob::id).orElse("(just ended)");
+                throw new MigrationException(MigrationException.Reason.CONFLICT, "domain " + decision.domainUuid()
+                        + " already has an active migration: /v1/migrations/" + active).with("activeMigration", active);
+            }
+        });
+    }
+
+    private void insertDecision(DecisionRecord d) {
         jdbc.sql("""
                 INSERT INTO decisions (id, decided_at, kind, requester, domain_name, domain_uuid, source_host,
-                    target_host, decision, rule_decision, reasons, override_reason, policy_revision, request_json,
-                    evaluation_json)
-                VALUES (:id, :at, :kind, :requester, :name, :uuid, :source, :target, :decision, :rule, :reasons,
-                    :override, :revision, :request, :evaluation)""")
-                .param("id", d.id()).param("at", time(d.decidedAt())).param("kind", d.kind())
+                    target_host, decision, rule_decision, enforcement, reasons, override_reason, policy_revision,
+                    request, evaluation)
+                VALUES (:id, :at, 'migration', :requester, :name, :uuid, :source, :target, :decision, :rule,
+                    :enforcement, :reasons, :override, :revision, :request, :evaluation)""")
+                .param("id", d.id()).param("at", time(d.decidedAt()))
                 .param("requester", d.requester()).param("name", d.domainName()).param("uuid", d.domainUuid())
-                .param("source", d.sourceHost()).param("target", d.targetHost()).param("decision", d.decision())
-                .param("rule", d.ruleDecision()).param("reasons", d.reasons()).param("override", d.overrideReason())
-                .param("revision", d.policyRevision()).param("request", d.requestJson())
-                .param("evaluation", d.evaluationJson())
+                .param("source", d.sourceHost()).param("target", d.targetHost()).param("decision", d.decision().name())
+                .param("rule", d.ruleDecision().name()).param("enforcement", d.enforcement().value())
+                .param("reasons", String.join(",", d.reasons())).param("override", d.overrideReason())
+                .param("revision", d.policyRevision()).param("request", json.writeValueAsString(d.request()))
+                .param("evaluation", json.writeValueAsString(d.evaluation()))
                 .update();
     }
 
     Optional<DecisionRecord> decision(String id) {
-        return jdbc.sql("SELECT * FROM decisions WHERE id = :id").param("id", id)
-                .query((rs, n) -> new DecisionRecord(rs.getString("id"), instant(rs, "decided_at"), rs.getString("kind"),
-                        rs.getString("requester"), rs.getString("domain_name"), rs.getString("domain_uuid"),
-                        rs.getString("source_host"), rs.getString("target_host"), rs.getString("decision"),
-                        rs.getString("rule_decision"), rs.getString("reasons"), rs.getString("override_reason"),
-                        rs.getString("policy_revision"), rs.getString("request_json"), rs.getString("evaluation_json")))
-                .optional();
+        return guarded(() -> jdbc.sql("SELECT * FROM decisions WHERE id = :id").param("id", id)
+                .query((rs, n) -> decision(rs)).optional());
     }
 
-    /** Empty when the domain already has an active job (the database's unique key says so, for every replica). */
-    Optional<MigrationJob> insertQueued(MigrationJob job) {
-        try {
-            long seq = jdbc.sql("SELECT NEXTVAL('migration_job_seq')").query(Long.class).single();
-            jdbc.sql("""
-                    INSERT INTO migration_jobs (id, seq, decision_id, decision, domain_name, domain_uuid, source_host,
-                        target_host, state, active_domain, requester, override_reason, flags, parameters_json,
-                        options_json, created_at)
-                    VALUES (:id, :seq, :decisionId, :decision, :name, :uuid, :source, :target, 'QUEUED', :uuid,
-                        :requester, :override, :flags, :parameters, :options, :created)""")
-                    .param("id", job.id()).param("seq", seq).param("decisionId", job.decisionId())
-                    .param("decision", job.decision()).param("name", job.domainName()).param("uuid", job.domainUuid())
-                    .param("source", job.sourceHost()).param("target", job.targetHost())
-                    .param("requester", job.requester()).param("override", job.overrideReason())
-                    .param("flags", job.flags()).param("parameters", job.parametersJson())
-                    .param("options", job.optionsJson()).param("created", time(job.createdAt()))
-                    .update();
-            return find(job.id());
-        } catch (DuplicateKeyException e) {
-            return Optional.empty();
-        }
+    private DecisionRecord decision(ResultSet rs) throws SQLException {
+        String reasons = rs.getString("reasons");
+        String request = rs.getString("request");
+        String evaluation = rs.getString("evaluation");
+        String enforcement = rs.getString("enforcement");
+        return new DecisionRecord(rs.getString("id"), instant(rs, "decided_at"), rs.getString("requester"),
+                rs.getString("domain_name"), rs.getString("domain_uuid"), rs.getString("source_host"),
+                rs.getString("target_host"), Decision.valueOf(rs.getString("decision")),
+                Decision.valueOf(rs.getString("rule_decision")),
+                enforcement == null ? Enforcement.ENFORCE : Enforcement.valueOf(enforcement.toUpperCase(java.util.Locale.ROOT)),
+                reasons == null || reasons.isEmpty() ? List.of() : Arrays.asList(reasons.split(",")),
+                rs.getString("override_reason"), rs.getString("policy_revision"),
+                request == null ? null : json.readValue(request, DecisionRecord.RequestRecord.class),
+                evaluation == null ? null : json.readValue(evaluation, EvaluationRecord.class));
+    }
+
+    // --- jobs -------------------------------------------------------------------------------------------------
+
+    private MigrationJob insertJob(MigrationJob job) {
+        long seq = jdbc.sql("SELECT NEXTVAL('migration_job_seq')").query(Long.class).single();
+        jdbc.sql("""
+                INSERT INTO migration_jobs (id, seq, decision_id, decision, domain_name, domain_uuid, source_host,
+                    target_host, state, active_domain, requester, override_reason, flags, parameters_json,
+                    options_json, created_at)
+                VALUES (:id, :seq, :decisionId, :decision, :name, :uuid, :source, :target, 'QUEUED', :uuid,
+                    :requester, :override, :flags, :plan, :options, :created)""")
+                .param("id", job.id()).param("seq", seq).param("decisionId", job.decisionId())
+                .param("decision", job.decision()).param("name", job.domainName()).param("uuid", job.domainUuid())
+                .param("source", job.sourceHost()).param("target", job.targetHost())
+                .param("requester", job.requester()).param("override", job.overrideReason())
+                .param("flags", job.plan().flags()).param("plan", json.writeValueAsString(job.plan()))
+                .param("options", json.writeValueAsString(job.options())).param("created", time(job.createdAt()))
+                .update();
+        return find(job.id()).orElseThrow();
     }
 
     Optional<MigrationJob> find(String id) {
-        return jdbc.sql("SELECT * FROM migration_jobs WHERE id = :id").param("id", id).query(Ledger::job).optional();
+        return guarded(() -> jdbc.sql("SELECT * FROM migration_jobs WHERE id = :id").param("id", id)
+                .query((rs, n) -> job(rs)).optional());
     }
 
     Optional<MigrationJob> activeFor(String domainUuid) {
-        return jdbc.sql("SELECT * FROM migration_jobs WHERE active_domain = :uuid").param("uuid", domainUuid)
-                .query(Ledger::job).optional();
+        return guarded(() -> jdbc.sql("SELECT * FROM migration_jobs WHERE active_domain = :uuid").param("uuid", domainUuid)
+                .query((rs, n) -> job(rs)).optional());
     }
 
     /** Newest first; {@code beforeSeq} continues a page. Filters are optional. */
@@ -113,23 +194,26 @@ class Ledger {
         }
         sql.append(" ORDER BY seq DESC LIMIT :limit");
         params.put("limit", limit);
-        return jdbc.sql(sql.toString()).params(params).query(Ledger::job).list();
+        return guarded(() -> jdbc.sql(sql.toString()).params(params).query((rs, n) -> job(rs)).list());
     }
 
     /**
-     * Moves QUEUED jobs to RUNNING, oldest first, while the source host and the fleet are under their caps. The
-     * lock row serialises dispatching across replicas, so the caps hold however many there are.
+     * QUEUED → RUNNING, oldest first, while the source host and the fleet are under their caps. The lock row
+     * serialises dispatching across replicas, so the caps hold however many there are.
      */
-    List<MigrationJob> claimDispatchable(String owner, int maxPerHost, int maxActive) {
-        return transactions.execute(status -> {
+    List<MigrationJob> claimDispatchable(String owner, int maxPerHost, int maxActive, Instant now) {
+        return guarded(() -> transactions.execute(status -> {
             jdbc.sql("SELECT id FROM dispatch_lock WHERE id = 1 FOR UPDATE").query(Integer.class).single();
             Map<String, Integer> running = new HashMap<>();
             jdbc.sql("SELECT source_host, COUNT(*) AS n FROM migration_jobs WHERE state = 'RUNNING' GROUP BY source_host")
                     .query((rs, n) -> running.put(rs.getString("source_host"), rs.getInt("n"))).list();
             int total = running.values().stream().mapToInt(Integer::intValue).sum();
             List<MigrationJob> claimed = new ArrayList<>();
+            if (total >= maxActive) {
+                return claimed;
+            }
             for (MigrationJob queued : jdbc.sql("SELECT * FROM migration_jobs WHERE state = 'QUEUED' ORDER BY seq")
-                    .query(Ledger::job).list()) {
+                    .query((rs, n) -> job(rs)).list()) {
                 if (total >= maxActive) {
                     break;
                 }
@@ -137,7 +221,6 @@ class Ledger {
                 if (onHost >= maxPerHost) {
                     continue;
                 }
-                Instant now = Instant.now();
                 int updated = jdbc.sql("""
                         UPDATE migration_jobs SET state = 'RUNNING', owner = :owner, started_at = :now, heartbeat_at = :now
                         WHERE id = :id AND state = 'QUEUED'""")
@@ -149,95 +232,252 @@ class Ledger {
                 }
             }
             return claimed;
-        });
+        }));
     }
 
-    void heartbeat(String id, String owner, String progressJson) {
-        jdbc.sql("""
-                UPDATE migration_jobs SET heartbeat_at = :now, progress_json = COALESCE(:progress, progress_json)
-                WHERE id = :id AND owner = :owner AND state = 'RUNNING'""")
-                .param("now", time(Instant.now())).param("progress", progressJson).param("id", id).param("owner", owner)
-                .update();
+    /** QUEUED → CANCELLED; false if the job was no longer QUEUED (the dispatcher took it first, or it ended). */
+    boolean cancelQueued(String id, Instant now) {
+        return guarded(() -> jdbc.sql("""
+                UPDATE migration_jobs SET state = 'CANCELLED', active_domain = NULL, finished_at = :now,
+                    error_code = 'CANCELLED', error_message = 'cancelled while queued'
+                WHERE id = :id AND state = 'QUEUED'""")
+                .param("now", time(now)).param("id", id).update() == 1);
     }
 
-    /** Ends a job and frees its domain for the next one; false if it had already ended. */
-    boolean finish(String id, JobState state, String errorCode, String errorMessage, String progressJson) {
-        return jdbc.sql("""
+    /** Marks a RUNNING job for abort by its owner; false if it was not RUNNING. */
+    boolean requestCancel(String id) {
+        return guarded(() -> jdbc.sql("UPDATE migration_jobs SET cancel_requested = TRUE WHERE id = :id AND state = 'RUNNING'")
+                .param("id", id).update() == 1);
+    }
+
+    /**
+     * RUNNING → {@code outcome} (SUCCEEDED, FAILED or CANCELLED), freeing the domain for the next job; false if it
+     * was no longer RUNNING (another replica ended it first).
+     */
+    boolean end(String id, JobState outcome, MigrationJob.JobError error, JobProgress progress, Instant now) {
+        if (!JobState.RUNNING.next().contains(outcome)) {
+            throw new IllegalArgumentException("a running job cannot become " + outcome);
+        }
+        return guarded(() -> jdbc.sql("""
                 UPDATE migration_jobs SET state = :state, active_domain = NULL, finished_at = :now,
                     error_code = :code, error_message = :message, progress_json = COALESCE(:progress, progress_json)
-                WHERE id = :id AND state IN ('QUEUED', 'RUNNING')""")
-                .param("state", state.name()).param("now", time(Instant.now())).param("code", errorCode)
-                .param("message", errorMessage).param("progress", progressJson).param("id", id)
-                .update() == 1;
+                WHERE id = :id AND state = 'RUNNING'""")
+                .param("state", outcome.name()).param("now", time(now))
+                .param("code", error == null ? null : error.code())
+                .param("message", error == null ? null : error.message())
+                .param("progress", progress == null ? null : json.writeValueAsString(progress)).param("id", id)
+                .update() == 1);
     }
 
-    boolean requestCancel(String id) {
-        return jdbc.sql("UPDATE migration_jobs SET cancel_requested = TRUE WHERE id = :id AND state = 'RUNNING'")
-                .param("id", id).update() == 1;
+    /** The owner is alive and still has these jobs: how many of them it still owns. */
+    int heartbeat(Collection<String> ids, String owner, Instant now) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return guarded(() -> jdbc.sql("""
+                UPDATE migration_jobs SET heartbeat_at = :now
+                WHERE id IN (:ids) AND owner = :owner AND state = 'RUNNING'""")
+                .param("now", time(now)).param("ids", List.copyOf(ids)).param("owner", owner).update());
     }
 
-    boolean cancelRequested(String id) {
-        return jdbc.sql("SELECT cancel_requested FROM migration_jobs WHERE id = :id").param("id", id)
-                .query(Boolean.class).optional().orElse(false);
+    void progress(String id, String owner, JobProgress progress) {
+        guarded(() -> jdbc.sql("""
+                UPDATE migration_jobs SET progress_json = :progress WHERE id = :id AND owner = :owner AND state = 'RUNNING'""")
+                .param("progress", json.writeValueAsString(progress)).param("id", id).param("owner", owner).update());
+    }
+
+    /** Of these jobs, the ones a cancel is waiting on. */
+    Set<String> cancelRequested(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return guarded(() -> new HashSet<>(jdbc.sql(
+                "SELECT id FROM migration_jobs WHERE id IN (:ids) AND cancel_requested AND state = 'RUNNING'")
+                .param("ids", List.copyOf(ids)).query(String.class).list()));
     }
 
     /** RUNNING jobs whose replica stopped reporting: it died, or lost the database. */
     List<MigrationJob> orphans(Instant staleBefore) {
-        return jdbc.sql("SELECT * FROM migration_jobs WHERE state = 'RUNNING' AND heartbeat_at < :stale ORDER BY seq")
-                .param("stale", time(staleBefore)).query(Ledger::job).list();
+        return guarded(() -> jdbc.sql("SELECT * FROM migration_jobs WHERE state = 'RUNNING' AND heartbeat_at < :stale ORDER BY seq")
+                .param("stale", time(staleBefore)).query((rs, n) -> job(rs)).list());
     }
 
     /** Takes an orphan over; false if another replica was quicker or its owner came back. */
-    boolean adopt(String id, String owner, Instant staleBefore) {
-        return jdbc.sql("""
+    boolean adopt(String id, String owner, Instant staleBefore, Instant now) {
+        return guarded(() -> jdbc.sql("""
                 UPDATE migration_jobs SET owner = :owner, heartbeat_at = :now
                 WHERE id = :id AND state = 'RUNNING' AND heartbeat_at < :stale""")
-                .param("owner", owner).param("now", time(Instant.now())).param("id", id)
-                .param("stale", time(staleBefore)).update() == 1;
+                .param("owner", owner).param("now", time(now)).param("id", id)
+                .param("stale", time(staleBefore)).update() == 1);
     }
 
     Map<String, Integer> countByHost(JobState state) {
         Map<String, Integer> counts = new HashMap<>();
-        jdbc.sql("SELECT source_host, COUNT(*) AS n FROM migration_jobs WHERE state = :state GROUP BY source_host")
+        guarded(() -> jdbc.sql("SELECT source_host, COUNT(*) AS n FROM migration_jobs WHERE state = :state GROUP BY source_host")
                 .param("state", state.name())
-                .query((rs, n) -> counts.put(rs.getString("source_host"), rs.getInt("n"))).list();
+                .query((rs, n) -> counts.put(rs.getString("source_host"), rs.getInt("n"))).list());
         return counts;
     }
 
+    // --- idempotency ------------------------------------------------------------------------------------------
+
     /**
-     * Claims an idempotency key for a request. Empty: the key is new and now this request's. Otherwise the
-     * stored answer (status 0 while the first request is still being decided).
+     * Claims the caller's key for a request with body hash {@code hash}. Keys are the caller's own: another caller
+     * using the same string claims a different key.
      */
-    Optional<StoredAnswer> claimKey(String key, String requestHash) {
-        try {
-            jdbc.sql("INSERT INTO idempotency_keys (idem_key, request_hash, status, created_at) VALUES (:k, :h, 0, :now)")
-                    .param("k", key).param("h", requestHash).param("now", time(Instant.now())).update();
-            return Optional.empty();
-        } catch (DuplicateKeyException e) {
-            return jdbc.sql("SELECT request_hash, status, body FROM idempotency_keys WHERE idem_key = :k").param("k", key)
-                    .query((rs, n) -> new StoredAnswer(rs.getString(1), rs.getInt(2), rs.getString(3))).optional();
-        }
+    KeyClaim claimKey(String caller, String key, String hash, Instant now, Instant leaseUntil) {
+        return guarded(() -> {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                String token = UUID.randomUUID().toString();
+                try {
+                    jdbc.sql("""
+                            INSERT INTO idempotency_claims (caller, idem_key, request_hash, status, claim_token, lease_until,
+                                created_at) VALUES (:caller, :key, :hash, 0, :token, :lease, :now)""")
+                            .param("caller", caller).param("key", key).param("hash", hash).param("token", token)
+                            .param("lease", time(leaseUntil)).param("now", time(now)).update();
+                    return new Claimed(caller, key, token);
+                } catch (DuplicateKeyException taken) {
+                    // Someone holds it: look at what they made of it.
+                }
+                Optional<Map<String, Object>> row = jdbc.sql("""
+                        SELECT request_hash, status, decision_id, job_id, claim_token, lease_until FROM idempotency_claims
+                        WHERE caller = :caller AND idem_key = :key""")
+                        .param("caller", caller).param("key", key)
+                        .query((rs, n) -> Map.<String, Object>of("hash", rs.getString("request_hash"),
+                                "status", rs.getInt("status"), "decision", Optional.ofNullable(rs.getString("decision_id")),
+                                "job", Optional.ofNullable(rs.getString("job_id")), "token", rs.getString("claim_token"),
+                                "lease", instant(rs, "lease_until"))).optional();
+                if (row.isEmpty()) {
+                    continue; // released meanwhile: claim it again
+                }
+                Map<String, Object> claim = row.get();
+                if (!hash.equals(claim.get("hash"))) {
+                    return new Reused();
+                }
+                int status = (Integer) claim.get("status");
+                if (status != 0) {
+                    return new Answered(status, ((Optional<?>) claim.get("decision")).map(Object::toString).orElse(null),
+                            ((Optional<?>) claim.get("job")).map(Object::toString).orElse(null));
+                }
+                if (((Instant) claim.get("lease")).isAfter(now)) {
+                    return new InFlight();
+                }
+                // The first attempt never answered (it died, or lost the database): this one takes the key over.
+                int taken = jdbc.sql("""
+                        UPDATE idempotency_claims SET claim_token = :token, lease_until = :lease
+                        WHERE caller = :caller AND idem_key = :key AND status = 0 AND claim_token = :old""")
+                        .param("token", token).param("lease", time(leaseUntil)).param("caller", caller)
+                        .param("key", key).param("old", claim.get("token")).update();
+                if (taken == 1) {
+                    return new Claimed(caller, key, token);
+                }
+            }
+            return new InFlight();
+        });
     }
 
-    void answerKey(String key, int status, String body) {
-        jdbc.sql("UPDATE idempotency_keys SET status = :s, body = :b WHERE idem_key = :k")
-                .param("s", status).param("b", body).param("k", key).update();
+    private boolean answerKey(Claimed claim, int status, String decisionId, String jobId) {
+        return jdbc.sql("""
+                UPDATE idempotency_claims SET status = :status, decision_id = :decision, job_id = :job
+                WHERE caller = :caller AND idem_key = :key AND status = 0 AND claim_token = :token""")
+                .param("status", status).param("decision", decisionId).param("job", jobId)
+                .param("caller", claim.caller()).param("key", claim.key()).param("token", claim.token()).update() == 1;
     }
 
-    /** A request that failed before it was decided (a 4xx or 5xx) may be retried with the same key. */
-    void releaseKey(String key) {
-        jdbc.sql("DELETE FROM idempotency_keys WHERE idem_key = :k AND status = 0").param("k", key).update();
+    /** A request that was not decided (bad input, a host down) leaves its key free for a retry. */
+    void releaseKey(Claimed claim) {
+        guarded(() -> jdbc.sql("""
+                DELETE FROM idempotency_claims
+                WHERE caller = :caller AND idem_key = :key AND status = 0 AND claim_token = :token""")
+                .param("caller", claim.caller()).param("key", claim.key()).param("token", claim.token()).update());
     }
 
-    private static MigrationJob job(ResultSet rs, int row) throws SQLException {
+    // --- retention ---------------------------------------------------------------------------------------------
+
+    /** What {@link #purge} removed. */
+    record Purged(int keys, int jobs, int decisions) {}
+
+    /**
+     * Removes idempotency claims, ended jobs and decisions older than {@code cutoff}. A decision goes only with its
+     * job, and an active job never goes.
+     */
+    Purged purge(Instant cutoff) {
+        return guarded(() -> transactions.execute(status -> {
+            int keys = jdbc.sql("DELETE FROM idempotency_claims WHERE created_at < :cutoff")
+                    .param("cutoff", time(cutoff)).update();
+            int jobs = jdbc.sql("""
+                    DELETE FROM migration_jobs WHERE state IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND finished_at < :cutoff""")
+                    .param("cutoff", time(cutoff)).update();
+            int decisions = jdbc.sql("""
+                    DELETE FROM decisions WHERE decided_at < :cutoff
+                    AND NOT EXISTS (SELECT 1 FROM migration_jobs j WHERE j.decision_id = decisions.id)""")
+                    .param("cutoff", time(cutoff)).update();
+            return new Purged(keys, jobs, decisions);
+        }));
+    }
+
+    /** One round trip: is the database there? */
+    void ping() {
+        guarded(() -> jdbc.sql("SELECT 1").query(Integer.class).single());
+    }
+
+    // --- mapping and failures -----------------------------------------------------------------------------------
+
+    private MigrationJob job(ResultSet rs) throws SQLException {
+        String code = rs.getString("error_code");
+        String progress = rs.getString("progress_json");
         return new MigrationJob(rs.getString("id"), rs.getLong("seq"), rs.getString("decision_id"),
                 rs.getString("decision"), rs.getString("domain_name"), rs.getString("domain_uuid"),
                 rs.getString("source_host"), rs.getString("target_host"), JobState.valueOf(rs.getString("state")),
-                rs.getString("requester"), rs.getString("override_reason"), rs.getInt("flags"),
-                rs.getString("parameters_json"), rs.getString("options_json"), rs.getString("progress_json"),
-                rs.getString("error_code"), rs.getString("error_message"), instant(rs, "created_at"),
-                instant(rs, "started_at"), instant(rs, "finished_at"), rs.getString("owner"),
+                rs.getString("requester"), rs.getString("override_reason"),
+                json.readValue(rs.getString("parameters_json"), MigrationPlan.class),
+                json.readValue(rs.getString("options_json"), MigrationOptions.class),
+                progress == null ? null : json.readValue(progress, JobProgress.class),
+                code == null ? null : new MigrationJob.JobError(code, rs.getString("error_message")),
+                instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"), rs.getString("owner"),
                 instant(rs, "heartbeat_at"), rs.getBoolean("cancel_requested"));
+    }
+
+    /** Runs a ledger operation; a database that cannot be reached becomes {@link LedgerUnavailableException}. */
+    private <T> T guarded(Supplier<T> operation) {
+        try {
+            T result = operation.get();
+            health.reachable();
+            return result;
+        } catch (RuntimeException e) {
+            if (unreachable(e)) {
+                health.unreachable(e);
+                throw new LedgerUnavailableException("the ledger database cannot be reached: " + rootMessage(e), e);
+            }
+            throw e;
+        }
+    }
+
+    static boolean unreachable(Throwable e) {
+        if (e instanceof DataAccessResourceFailureException || e instanceof TransientDataAccessResourceException
+                || e instanceof QueryTimeoutException || e instanceof RecoverableDataAccessException
+                || e instanceof CannotCreateTransactionException) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+                    || t instanceof ConnectException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.length() > 300 ? message.substring(0, 300) + "…" : message;
     }
 
     private static OffsetDateTime time(Instant instant) {

@@ -1,6 +1,7 @@
 package io.migrationgatekeeper.migration;
 
 import io.migrationgatekeeper.inventory.InventoryHost;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -13,6 +14,9 @@ public interface MigrationGateway {
 
     /** Where a domain is on a host, as far as migration is concerned. */
     enum Presence { ABSENT, DEFINED, RUNNING, MIGRATING }
+
+    /** The bound on every call but {@link #migrate} ({@code gatekeeper.libvirt.call-timeout}). */
+    Duration callTimeout();
 
     /** Blocks until libvirt has finished (or failed) the migration. Never bounded: a migration takes its time. */
     void migrate(InventoryHost source, String domainUuid, MigrationPlan plan) throws MigrationFailedException;

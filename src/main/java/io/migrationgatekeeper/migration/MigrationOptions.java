@@ -1,6 +1,7 @@
 package io.migrationgatekeeper.migration;
 
 import io.migrationgatekeeper.policy.InvalidMigrationRequestException;
+import io.migrationgatekeeper.policy.LibvirtFlags;
 
 /**
  * How to migrate, beyond what the rule decides.
@@ -37,5 +38,20 @@ public record MigrationOptions(
         if (postCopy && !live) {
             throw new InvalidMigrationRequestException("options.postCopy", "needs a live migration");
         }
+    }
+
+    /** The request's {@code options}, defaults for what it leaves out. */
+    static MigrationOptions of(MigrationRequestJson.Options o) {
+        if (o == null) {
+            return DEFAULTS;
+        }
+        return new MigrationOptions(o.live() == null || o.live(), o.persistent() == null || o.persistent(),
+                o.bandwidthMiBps(), o.maxDowntimeMs(), Boolean.TRUE.equals(o.autoConverge()),
+                Boolean.TRUE.equals(o.postCopy()), Boolean.TRUE.equals(o.compressed()), Boolean.TRUE.equals(o.tls()),
+                o.timeoutSeconds());
+    }
+
+    LibvirtFlags.Options flagOptions() {
+        return new LibvirtFlags.Options(live, persistent, autoConverge, postCopy, compressed, tls);
     }
 }

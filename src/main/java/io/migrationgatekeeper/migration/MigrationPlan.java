@@ -2,9 +2,7 @@ package io.migrationgatekeeper.migration;
 
 import io.migrationgatekeeper.inventory.InventoryHost;
 import io.migrationgatekeeper.policy.LibvirtFlags;
-import io.migrationgatekeeper.policy.MigrationFlag;
 import io.migrationgatekeeper.policy.MigrationRequest;
-import io.migrationgatekeeper.policy.StorageMigration;
 import java.util.List;
 
 /**
@@ -23,44 +21,12 @@ public record MigrationPlan(
         String destinationXml,
         Long maxDowntimeMs) {
 
-    static MigrationPlan of(MigrationRequest request, LibvirtFlags evaluated, MigrationOptions options,
-            InventoryHost target, String destinationXml) {
-        int flags = MigrationFlag.PEER2PEER.bit();
-        if (request.offline()) {
-            // libvirt: an offline migration must persist the domain and cannot be live.
-            flags |= MigrationFlag.OFFLINE.bit() | MigrationFlag.PERSIST_DEST.bit();
-            if (options.persistent()) {
-                flags |= MigrationFlag.UNDEFINE_SOURCE.bit();
-            }
-        } else {
-            if (options.live()) {
-                flags |= MigrationFlag.LIVE.bit();
-            }
-            if (options.persistent()) {
-                flags |= MigrationFlag.PERSIST_DEST.bit() | MigrationFlag.UNDEFINE_SOURCE.bit();
-            }
-        }
-        if (request.storageMigration() == StorageMigration.FULL) {
-            flags |= MigrationFlag.NON_SHARED_DISK.bit();
-        } else if (request.storageMigration() == StorageMigration.INCREMENTAL) {
-            flags |= MigrationFlag.NON_SHARED_INC.bit();
-        }
-        // The rule alone decides VIR_MIGRATE_UNSAFE (and already left it out for a libvirt that predates it).
-        if (evaluated.unsafe()) {
-            flags |= MigrationFlag.UNSAFE.bit();
-        }
-        if (options.autoConverge()) {
-            flags |= MigrationFlag.AUTO_CONVERGE.bit();
-        }
-        if (options.postCopy()) {
-            flags |= MigrationFlag.POSTCOPY.bit();
-        }
-        if (options.compressed()) {
-            flags |= MigrationFlag.COMPRESSED.bit();
-        }
-        if (options.tls()) {
-            flags |= MigrationFlag.TLS.bit();
-        }
+    /**
+     * @param unsafe whether the rule asks for {@code VIR_MIGRATE_UNSAFE}: derived from the source's live disks only
+     */
+    static MigrationPlan of(MigrationRequest request, boolean unsafe, MigrationOptions options, InventoryHost target,
+            String destinationXml) {
+        int flags = LibvirtFlags.forMigration(request, options.flagOptions(), unsafe).value();
         String address = target.migrationAddress();
         return new MigrationPlan(target.peerUri().toString(), flags,
                 address == null || request.offline() ? null : "tcp:" + bracketed(address),
@@ -70,9 +36,5 @@ public record MigrationPlan(
 
     private static String bracketed(String address) {
         return address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
-    }
-
-    List<String> flagNames() {
-        return new LibvirtFlags(flags).flags().stream().map(MigrationFlag::libvirtName).toList();
     }
 }

@@ -1,11 +1,12 @@
 package io.migrationgatekeeper.migration;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.migrationgatekeeper.policy.LibvirtFlags;
+import io.migrationgatekeeper.policy.MigrationFlag;
 import java.time.Instant;
 import java.util.List;
-import tools.jackson.databind.JsonNode;
 
-/** A migration job as the API shows it. */
+/** A migration job as the API shows it (openapi.yaml {@code Migration}), built from the ledger's typed records. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record MigrationView(
         String id,
@@ -26,7 +27,7 @@ record MigrationView(
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt,
-        JsonNode evaluation) {
+        Evaluation evaluation) {
 
     record DomainRef(String name, String uuid) {}
 
@@ -39,4 +40,52 @@ record MigrationView(
     record Error(String code, String message) {}
 
     record Page(List<MigrationView> items, String nextCursor) {}
+
+    /**
+     * The decision behind a job or a denial (openapi.yaml {@code MigrationEvaluation}): what the ledger keeps, per
+     * disk and per violation, for the live definition and the destination one.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Evaluation(String decision, String ruleDecision, String enforcement, boolean wouldDeny,
+            boolean overrideApplied, boolean unsafeFlag, List<String> reasons, String policyRevision, Side live,
+            Side destination, List<EvaluationRecord.Note> warnings) {
+
+        static Evaluation of(DecisionRecord d) {
+            EvaluationRecord e = d.evaluation();
+            if (e == null) {
+                return null;
+            }
+            return new Evaluation(d.decision().name(), d.ruleDecision().name(), d.enforcement().value(), e.wouldDeny(),
+                    e.overrideApplied(), e.unsafeFlag(), d.reasons(), d.policyRevision(), Side.of(e.live()),
+                    Side.of(e.destination()), e.warnings());
+        }
+    }
+
+    /** One evaluated definition: {@code live} (read from the source host) or {@code destination} (the caller's). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Side(String host, Boolean active, List<EvaluationRecord.DiskRecord> disks,
+            List<EvaluationRecord.ViolationRecord> violations) {
+
+        static Side of(EvaluationRecord.Side side) {
+            return side == null ? null : new Side(side.host(), side.active(), side.disks(), side.violations());
+        }
+    }
+
+    /** @param decision the job's decision record, for its evaluation; null leaves the evaluation out (lists) */
+    static MigrationView of(MigrationJob job, DecisionRecord decision) {
+        MigrationPlan plan = job.plan();
+        return new MigrationView(job.id(), job.state().name(), new DomainRef(job.domainName(), job.domainUuid()),
+                job.sourceHost(), job.targetHost(), job.decision(), job.decisionId(), job.requester(),
+                job.overrideReason(), new Flags(plan.flags(), names(plan.flags())),
+                new Parameters(plan.destinationUri(), plan.migrateUri(), plan.listenAddress(), plan.bandwidthMiBps(),
+                        plan.migrateDisks(), plan.destinationXml() == null ? null : true, plan.maxDowntimeMs()),
+                job.options(), job.progress(),
+                job.error() == null ? null : new Error(job.error().code(), job.error().message()),
+                job.cancelRequested(), job.createdAt(), job.startedAt(), job.finishedAt(),
+                decision == null ? null : Evaluation.of(decision));
+    }
+
+    private static List<String> names(int flags) {
+        return new LibvirtFlags(flags).flags().stream().map(MigrationFlag::libvirtName).toList();
+    }
 }

@@ -23,7 +23,18 @@ public record MigrationRequest(
         if (storageMigration == null) {
             storageMigration = StorageMigration.NONE;
         }
+        if (offline && storageMigration.copiesDisks()) {
+            // libvirt 9.0: "Requested operation is not valid: offline migration cannot handle non-shared storage".
+            throw new InvalidMigrationRequestException("offline", "an offline migration cannot copy storage (libvirt:"
+                    + " \"Requested operation is not valid: offline migration cannot handle non-shared storage\");"
+                    + " use storageMigration none, or migrate live");
+        }
         if (migrateDisks != null) {
+            if (migrateDisks.isEmpty()) {
+                // libvirt has no empty list: an absent migrate_disks means "copy every eligible disk".
+                throw new InvalidMigrationRequestException("migrateDisks", "is empty, which libvirt cannot express: omit"
+                        + " migrateDisks to copy every eligible disk, or name at least one disk");
+            }
             if (!storageMigration.copiesDisks()) {
                 throw new InvalidMigrationRequestException("migrateDisks",
                         "is only valid with storageMigration full or incremental (libvirt's migrate_disks"

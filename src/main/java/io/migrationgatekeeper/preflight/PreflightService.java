@@ -50,7 +50,7 @@ public class PreflightService {
     PreflightService(PreflightProperties properties, EffectivePolicy policy, HostInventory inventory,
             SourceHosts sourceHosts, DecisionMetrics metrics, DecisionLog decisionLog) {
         this.decisionLog = decisionLog;
-        this.parser = new DomainXmlParser(properties.maxDepth());
+        this.parser = new DomainXmlParser(properties.maxDepth(), properties.maxDisks());
         this.policy = policy;
         this.inventory = inventory;
         this.sourceHosts = sourceHosts;

@@ -33,6 +33,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import org.springframework.web.util.DisconnectedClientHelper;
 
 /** Maps every failure to {@code application/problem+json} with a stable type; anything unmapped is a 500 and a bug. */
 @RestControllerAdvice
@@ -76,7 +77,7 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         return problem(ProblemType.UNKNOWN_HOST, e.getMessage(), Map.of("parameter", e.parameter()), request);
     }
 
-    private static ResponseEntity<Object> withRetryAfter(ResponseEntity<Object> problem, Duration retryAfter) {
+    public static ResponseEntity<Object> withRetryAfter(ResponseEntity<Object> problem, Duration retryAfter) {
         if (retryAfter == null) {
             return problem;
         }
@@ -107,6 +108,11 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e, HttpServletRequest request) {
+        if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
+            // The client hung up mid-response: nothing to answer, and nothing wrong here.
+            log.debug("client disconnected during {} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
+            return null;
+        }
         log.error("Unhandled failure on {} {}", request.getMethod(), request.getRequestURI(), e);
         return problem(ProblemType.INTERNAL_ERROR, "an unexpected error occurred; it has been logged", Map.of(), request);
     }
@@ -115,6 +121,11 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
             HttpStatusCode statusCode, WebRequest request) {
+        if (DisconnectedClientHelper.isClientDisconnectedException(ex)) {
+            // Writing the answer failed because the client hung up (AsyncRequestNotUsableException and kin).
+            log.debug("client disconnected: {}", ex.toString());
+            return null;
+        }
         ProblemType type;
         if (ex instanceof HttpMediaTypeNotSupportedException) {
             type = ProblemType.UNSUPPORTED_MEDIA_TYPE;
@@ -166,6 +177,7 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         return problem;
     }
 
+    /** A problem response; features with their own advice build theirs with it, so every problem looks the same. */
     public static ResponseEntity<Object> problem(ProblemType type, String detail, Map<String, Object> properties,
             HttpServletRequest request) {
         ProblemDetail problem = body(type, detail, request.getRequestURI());

@@ -40,6 +40,7 @@ public enum ProblemType {
     LIBVIRT_ERROR("libvirt-error", HttpStatus.BAD_GATEWAY, "libvirt reported an error"),
     HOST_UNAVAILABLE("host-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Host unavailable"),
     LIBVIRT_UNAVAILABLE("libvirt-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "libvirt client library unavailable"),
+    LEDGER_UNAVAILABLE("ledger-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Ledger unavailable"),
     INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
     private static final String BASE = "urn:migration-gatekeeper:problem:";

@@ -39,7 +39,8 @@ import tools.jackson.databind.JsonNode;
         "gatekeeper.hosts.lab-a.migration-address=127.0.0.1",
         "gatekeeper.hosts.lab-b.migration-address=127.0.0.1",
         "gatekeeper.migrations.poll-interval=200ms",
-        "gatekeeper.migrations.orphan-after=10s"})
+        "gatekeeper.migrations.orphan-after=10s",
+        "gatekeeper.libvirt.call-timeout=5s"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LabMigrationsIT {
 

@@ -32,7 +32,8 @@ class LabRestartIT {
                     "--gatekeeper.hosts.lab-a.migration-address=127.0.0.1",
                     "--gatekeeper.hosts.lab-b.migration-address=127.0.0.1",
                     "--gatekeeper.migrations.poll-interval=200ms",
-                    "--gatekeeper.migrations.orphan-after=2s"};
+                    "--gatekeeper.migrations.orphan-after=4s",
+                    "--gatekeeper.libvirt.call-timeout=3s"};
             String id;
             try (ServiceProcess first = ServiceProcess.start(args)) {
                 Api.Reply created = first.api().postJson("/v1/migrations", Map.of("domain", "vm-r",

@@ -1,0 +1,77 @@
+package io.migrationgatekeeper.migration;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.migrationgatekeeper.policy.Disk;
+import io.migrationgatekeeper.policy.DiskVerdict;
+import io.migrationgatekeeper.policy.Evaluation;
+import io.migrationgatekeeper.policy.Violation;
+import io.migrationgatekeeper.policy.Warning;
+import io.migrationgatekeeper.preflight.PreflightService;
+import java.util.List;
+
+/**
+ * What the ledger keeps of a migration's evaluation: per disk its target, source, cache mode, storage class,
+ * verdict and reason; violations and warnings with their messages. Compact and size-bounded (every string is cut
+ * at {@link #MAX_TEXT}, and the parser bounds the number of disks), so one request is one small row however
+ * hostile its XML. It is the ledger's format, mapped to the API's by {@link MigrationView}.
+ *
+ * @param unsafeFlag whether {@code VIR_MIGRATE_UNSAFE} was derived (from the source's live disks only)
+ * @param destination the caller's {@code destinationXml}, judged too; null without one
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record EvaluationRecord(boolean wouldDeny, boolean overrideApplied, boolean unsafeFlag, Side live, Side destination,
+        List<Note> warnings) {
+
+    /** The longest text kept of any one field (a source path, a message). */
+    static final int MAX_TEXT = 512;
+
+    /** One evaluated definition: the live one read from the source host, or the destination the caller sent. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Side(String host, Boolean active, List<DiskRecord> disks, List<ViolationRecord> violations) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record DiskRecord(String target, String source, String cache, String storageClass, String verdict, String reason) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ViolationRecord(String disk, String reason, String message, String remedy) {}
+
+    record Note(String code, String message) {}
+
+    static EvaluationRecord of(PreflightService.Result live, PreflightService.Result destination, boolean unsafeFlag) {
+        Evaluation e = live.evaluation();
+        List<Note> warnings = e.warnings().stream().map(EvaluationRecord::note).toList();
+        if (destination != null) {
+            warnings = java.util.stream.Stream.concat(warnings.stream(),
+                    destination.evaluation().warnings().stream().map(EvaluationRecord::note)).distinct().toList();
+        }
+        return new EvaluationRecord(e.wouldDeny() || destination != null && destination.evaluation().wouldDeny(),
+                e.overrideApplied() || destination != null && destination.evaluation().overrideApplied(), unsafeFlag,
+                side(live), destination == null ? null : side(destination), warnings);
+    }
+
+    private static Side side(PreflightService.Result result) {
+        Evaluation e = result.evaluation();
+        return new Side(result.definition().host(), result.definition().active(),
+                e.disks().stream().map(EvaluationRecord::disk).toList(),
+                e.violations().stream().map(EvaluationRecord::violation).toList());
+    }
+
+    private static DiskRecord disk(DiskVerdict v) {
+        Disk d = v.disk();
+        return new DiskRecord(cut(d.target()), d.source() == null ? null : cut(d.source().describe()),
+                d.cache().xmlValue(), v.classification() == null ? null : v.classification().storageClass().value(),
+                v.verdict().name(), v.reason().name());
+    }
+
+    private static ViolationRecord violation(Violation v) {
+        return new ViolationRecord(cut(v.disk()), v.reason().name(), cut(v.message()), cut(v.remedy()));
+    }
+
+    private static Note note(Warning w) {
+        return new Note(w.code().name(), cut(w.message()));
+    }
+
+    static String cut(String text) {
+        return text == null || text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT - 1) + "…";
+    }
+}

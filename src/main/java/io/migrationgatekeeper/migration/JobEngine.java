@@ -1,0 +1,232 @@
+package io.migrationgatekeeper.migration;
+
+import io.migrationgatekeeper.inventory.HostCallException;
+import io.migrationgatekeeper.inventory.HostInventory;
+import io.migrationgatekeeper.inventory.InventoryHost;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+
+/**
+ * The job state machine of one replica, step by step and synchronous: claim queued jobs, run one through the
+ * gateway, heartbeat, poll (progress, timeout, cancel), adopt and reconcile orphans. Every transition goes through
+ * the ledger's guarded updates. {@link JobScheduler} calls these steps on its threads; tests call them directly
+ * with a fake gateway, in milliseconds.
+ */
+class JobEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(JobEngine.class);
+
+    /**
+     * A job this replica runs (its thread is in {@code migrate}) or watches (adopted from a replica that went silent:
+     * the migration runs in libvirt, and polls tell when it ends).
+     */
+    private record Watched(MigrationJob job, boolean adopted, AtomicBoolean timedOut) {}
+
+    private final Ledger ledger;
+    private final MigrationGateway gateway;
+    private final HostInventory inventory;
+    private final MigrationProperties properties;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+    private final String replica;
+    private final Map<String, Watched> watched = new ConcurrentHashMap<>();
+
+    JobEngine(Ledger ledger, MigrationGateway gateway, HostInventory inventory, MigrationProperties properties,
+            ApplicationEventPublisher events, Clock clock, String replica) {
+        this.ledger = ledger;
+        this.gateway = gateway;
+        this.inventory = inventory;
+        this.properties = properties;
+        this.events = events;
+        this.clock = clock;
+        this.replica = replica;
+    }
+
+    String replica() {
+        return replica;
+    }
+
+    /** The jobs this replica runs or watches: what its heartbeat covers. */
+    Set<String> watched() {
+        return Set.copyOf(watched.keySet());
+    }
+
+    /** QUEUED → RUNNING for as many jobs as the caps allow; the caller runs each with {@link #run}. */
+    List<MigrationJob> claim() {
+        List<MigrationJob> claimed = ledger.claimDispatchable(replica, properties.maxOutboundPerHost(),
+                properties.maxActive(), clock.instant());
+        for (MigrationJob job : claimed) {
+            watched.put(job.id(), new Watched(job, false, new AtomicBoolean()));
+        }
+        return claimed;
+    }
+
+    /** Performs a claimed job to its end. Blocks as long as libvirt migrates. */
+    void run(MigrationJob job) {
+        try {
+            Optional<InventoryHost> source = inventory.find(job.sourceHost());
+            Optional<InventoryHost> target = inventory.find(job.targetHost());
+            if (source.isEmpty() || target.isEmpty()) {
+                end(job, JobState.FAILED, new MigrationJob.JobError("HOST_NOT_IN_INVENTORY",
+                        "the source or target host is no longer in the inventory"), null);
+                return;
+            }
+            log.info("migration {}: {} from {} to {} (flags {})", job.id(), job.domainName(), job.sourceHost(),
+                    job.targetHost(), job.plan().flags());
+            try {
+                gateway.migrate(source.get(), job.domainUuid(), job.plan());
+                end(job, JobState.SUCCEEDED, null, completedStats(target.get(), job));
+            } catch (MigrationGateway.MigrationFailedException e) {
+                Watched w = watched.get(job.id());
+                if (w != null && w.timedOut().get()) {
+                    end(job, JobState.FAILED, new MigrationJob.JobError("TIMEOUT", "aborted after options.timeoutSeconds ("
+                            + job.options().timeoutSeconds() + " s): " + e.getMessage()), null);
+                } else {
+                    end(job, e.aborted() ? JobState.CANCELLED : JobState.FAILED,
+                            new MigrationJob.JobError(e.code(), e.getMessage()), null);
+                }
+            } catch (RuntimeException e) {
+                log.error("migration {} failed unexpectedly", job.id(), e);
+                end(job, JobState.FAILED, new MigrationJob.JobError("INTERNAL_ERROR", e.toString()), null);
+            }
+        } finally {
+            watched.remove(job.id());
+        }
+    }
+
+    /**
+     * Tells the other replicas this one is alive and still has its jobs. Only the ledger is involved: a host that
+     * takes {@code call-timeout} to answer a poll never silences it, so no live job is taken for an orphan.
+     */
+    void heartbeat() {
+        ledger.heartbeat(watched.keySet(), replica, clock.instant());
+    }
+
+    /** One round of libvirt calls for a job this replica runs or watches: progress, timeout, cancel, or its end. */
+    void poll(String id) {
+        Watched w = watched.get(id);
+        if (w == null) {
+            return;
+        }
+        MigrationJob job = w.job();
+        Optional<InventoryHost> source = inventory.find(job.sourceHost());
+        Optional<InventoryHost> target = inventory.find(job.targetHost());
+        if (source.isEmpty() || target.isEmpty()) {
+            if (w.adopted()) {
+                end(job, JobState.FAILED, new MigrationJob.JobError("INTERRUPTED",
+                        "interrupted, and its hosts are no longer in the inventory"), null);
+                watched.remove(id);
+            }
+            return;
+        }
+        try {
+            if (w.adopted() && gateway.presence(source.get(), job.domainUuid()) != MigrationGateway.Presence.MIGRATING) {
+                resolve(job, source.get(), target.get());
+                watched.remove(id);
+                return;
+            }
+            gateway.progress(source.get(), job.domainUuid()).ifPresent(p -> ledger.progress(id, replica, p));
+            Integer limit = job.options().timeoutSeconds();
+            boolean overdue = limit != null && job.startedAt() != null
+                    && Duration.between(job.startedAt(), clock.instant()).toSeconds() >= limit;
+            if (overdue && w.timedOut().compareAndSet(false, true)) {
+                log.warn("migration {} exceeded {} s: aborting", id, limit);
+                gateway.abort(source.get(), job.domainUuid());
+            } else if (!ledger.cancelRequested(Set.of(id)).isEmpty()) {
+                gateway.abort(source.get(), job.domainUuid());
+            }
+        } catch (HostCallException e) {
+            // The host did not answer this time; the heartbeat goes on without it, and the next poll tries again.
+            log.debug("migration {}: poll failed: {}", id, e.getMessage());
+        }
+    }
+
+    /**
+     * Takes over RUNNING jobs whose replica stopped reporting for {@code orphan-after} (it died, or lost the
+     * database), except those this replica runs itself. The caller reconciles each with {@link #reconcile}.
+     */
+    List<MigrationJob> adoptOrphans() {
+        Instant now = clock.instant();
+        Instant stale = now.minus(properties.orphanAfter());
+        List<MigrationJob> adopted = new ArrayList<>();
+        for (MigrationJob orphan : ledger.orphans(stale)) {
+            if (!watched.containsKey(orphan.id()) && ledger.adopt(orphan.id(), replica, stale, now)) {
+                adopted.add(orphan);
+            }
+        }
+        return adopted;
+    }
+
+    /**
+     * Decides from libvirt what became of an adopted job: still migrating (then this replica watches it to its end,
+     * as the one that started it would have), on the target, or back on the source.
+     */
+    void reconcile(MigrationJob job) {
+        Optional<InventoryHost> source = inventory.find(job.sourceHost());
+        Optional<InventoryHost> target = inventory.find(job.targetHost());
+        if (source.isEmpty() || target.isEmpty()) {
+            end(job, JobState.FAILED, new MigrationJob.JobError("INTERRUPTED",
+                    "interrupted, and its hosts are no longer in the inventory"), null);
+            return;
+        }
+        try {
+            if (gateway.presence(source.get(), job.domainUuid()) == MigrationGateway.Presence.MIGRATING) {
+                watched.put(job.id(), new Watched(job, true, new AtomicBoolean()));
+                log.info("migration {}: adopted after its replica stopped; libvirt is still migrating it", job.id());
+                return;
+            }
+            resolve(job, source.get(), target.get());
+        } catch (HostCallException e) {
+            // A host did not answer: the job stays an orphan, and the next round tries again.
+            log.warn("migration {}: cannot reconcile yet: {}", job.id(), e.getMessage());
+        }
+    }
+
+    /** libvirt no longer migrates the domain: it runs on the target (SUCCEEDED), or it does not (FAILED). */
+    private void resolve(MigrationJob job, InventoryHost source, InventoryHost target) {
+        if (gateway.presence(target, job.domainUuid()) == MigrationGateway.Presence.RUNNING) {
+            end(job, JobState.SUCCEEDED, null, completedStats(target, job));
+            log.info("migration {}: reconciled: the domain runs on {}", job.id(), job.targetHost());
+            return;
+        }
+        MigrationGateway.Presence onSource = gateway.presence(source, job.domainUuid());
+        if (onSource != MigrationGateway.Presence.ABSENT && !ledger.cancelRequested(Set.of(job.id())).isEmpty()) {
+            end(job, JobState.CANCELLED, new MigrationJob.JobError("CANCELLED",
+                    "cancelled: the domain is still on " + job.sourceHost()), null);
+            return;
+        }
+        end(job, JobState.FAILED, new MigrationJob.JobError("INTERRUPTED", "interrupted: the replica running it stopped,"
+                + " and the domain is " + (onSource == MigrationGateway.Presence.ABSENT ? "on neither host"
+                : "still on " + job.sourceHost() + " with no migration job")), null);
+    }
+
+    private JobProgress completedStats(InventoryHost target, MigrationJob job) {
+        try {
+            return gateway.completed(target, job.domainUuid()).orElse(null);
+        } catch (HostCallException e) {
+            return null;
+        }
+    }
+
+    /** RUNNING → an end, once: the replica that moves it first reports it. */
+    private void end(MigrationJob job, JobState outcome, MigrationJob.JobError error, JobProgress progress) {
+        Instant now = clock.instant();
+        if (ledger.end(job.id(), outcome, error, progress, now)) {
+            Duration took = job.startedAt() == null ? null : Duration.between(job.startedAt(), now);
+            events.publishEvent(new MigrationEnded(job, outcome, took));
+            log.info("migration {}: {}{}", job.id(), outcome,
+                    error == null ? "" : " (" + error.code() + ": " + error.message() + ")");
+        }
+    }
+}

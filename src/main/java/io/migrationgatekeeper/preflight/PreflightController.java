@@ -10,12 +10,12 @@ import io.migrationgatekeeper.problem.ApiException;
 import io.migrationgatekeeper.problem.BoundedBody;
 import io.migrationgatekeeper.problem.StrictJson;
 import io.migrationgatekeeper.problem.ProblemType;
+import io.migrationgatekeeper.problem.QueryParameters;
 import io.migrationgatekeeper.security.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.Set;
+import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -24,10 +24,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 @RestController
 class PreflightController {
-
-    private static final Set<String> XML_PARAMETERS = Set.of("sourceHost", "targetHost", "storageMigration",
-            "migrateDisks", "offline", "unsafeReason", "failOnDeny");
-    private static final Set<String> JSON_PARAMETERS = Set.of("failOnDeny");
 
     private final PreflightService service;
     private final long maxBodyBytes;
@@ -41,15 +37,18 @@ class PreflightController {
 
     @PostMapping(path = "/v1/preflight", consumes = {MediaType.APPLICATION_XML_VALUE, MediaType.TEXT_XML_VALUE},
             produces = MediaType.APPLICATION_JSON_VALUE)
+    @QueryParameters({"sourceHost", "targetHost", "storageMigration", "migrateDisks", "offline", "unsafeReason",
+            "failOnDeny"})
     ResponseEntity<Object> preflightXml(HttpServletRequest http) {
-        checkParameters(http, XML_PARAMETERS);
         String unsafeReason = single(http, "unsafeReason");
-        String migrateDisks = single(http, "migrateDisks");
+        // Present but empty is not absent: it asks for an empty list, which is refused as such.
+        String migrateDisks = http.getParameter("migrateDisks") == null ? null : rawSingle(http, "migrateDisks");
         MigrationRequest request = new MigrationRequest(
                 single(http, "sourceHost"),
                 single(http, "targetHost"),
                 StorageMigration.fromRequest(single(http, "storageMigration")),
-                migrateDisks == null ? null : Arrays.stream(migrateDisks.split(",", -1)).map(String::strip).toList(),
+                migrateDisks == null ? null : migrateDisks.isBlank() ? List.of()
+                        : Arrays.stream(migrateDisks.split(",", -1)).map(String::strip).toList(),
                 bool(http, "offline"),
                 unsafeReason == null || unsafeReason.isBlank() ? null : new UnsafeOverride(unsafeReason));
         authorise(request);
@@ -59,8 +58,8 @@ class PreflightController {
 
     @PostMapping(path = "/v1/preflight", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
+    @QueryParameters("failOnDeny")
     ResponseEntity<Object> preflightJson(HttpServletRequest http) {
-        checkParameters(http, JSON_PARAMETERS);
         PreflightJsonRequest body = jsonReader.read(BoundedBody.read(http, maxBodyBytes));
         boolean hasXml = body.domainXml() != null && !body.domainXml().isBlank();
         if (hasXml == (body.domain() != null)) {
@@ -120,16 +119,12 @@ class PreflightController {
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(response);
     }
 
-    private static void checkParameters(HttpServletRequest http, Set<String> allowed) {
-        for (String name : Collections.list(http.getParameterNames())) {
-            if (!allowed.contains(name)) {
-                throw new InvalidMigrationRequestException(name, "unknown query parameter; known: "
-                        + String.join(", ", allowed.stream().sorted().toList()));
-            }
-        }
+    private static String single(HttpServletRequest http, String name) {
+        String value = rawSingle(http, name);
+        return value != null && value.isEmpty() && !name.equals("unsafeReason") ? null : value;
     }
 
-    private static String single(HttpServletRequest http, String name) {
+    private static String rawSingle(HttpServletRequest http, String name) {
         String[] values = http.getParameterValues(name);
         if (values == null) {
             return null;
@@ -137,7 +132,7 @@ class PreflightController {
         if (values.length > 1) {
             throw new InvalidMigrationRequestException(name, "given " + values.length + " times; give it once");
         }
-        return values[0].isEmpty() && !name.equals("unsafeReason") ? null : values[0];
+        return values[0];
     }
 
     private static boolean bool(HttpServletRequest http, String name) {

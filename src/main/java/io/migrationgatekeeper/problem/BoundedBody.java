@@ -16,7 +16,9 @@ public final class BoundedBody {
             throw tooLarge(limit);
         }
         try (InputStream in = request.getInputStream()) {
-            byte[] buffer = new byte[(int) Math.min(declared >= 0 ? declared : 8192, limit) + 1];
+            // Grown as bytes arrive, never sized up front from the Content-Length: a client that declares a megabyte
+            // and sends three bytes costs three bytes, however many such clients stall at once.
+            byte[] buffer = new byte[(int) Math.min(declared >= 0 ? declared : 8192, Math.min(limit, 64 * 1024)) + 1];
             int length = 0;
             while (true) {
                 if (length == buffer.length) {
@@ -35,9 +37,14 @@ public final class BoundedBody {
                 }
             }
             return Arrays.copyOf(buffer, length);
-        } catch (java.net.SocketTimeoutException e) {
-            throw new ApiException(ProblemType.REQUEST_TIMEOUT, "the request body was not received in time");
         } catch (IOException e) {
+            // Tomcat wraps the read timeout (gatekeeper.http.body-read-timeout) in a ClientAbortException.
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof java.net.SocketTimeoutException) {
+                    throw new ApiException(ProblemType.REQUEST_TIMEOUT, "the request body stalled: no bytes arrived"
+                            + " within gatekeeper.http.body-read-timeout");
+                }
+            }
             // A bad chunk, a body shorter than its Content-Length, a client that went away: the request's fault.
             throw new ApiException(ProblemType.BAD_REQUEST, "the request body could not be read: " + e.getMessage());
         }

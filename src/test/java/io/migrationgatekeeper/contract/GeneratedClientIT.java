@@ -47,7 +47,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "gatekeeper.hosts.lab-a.migration-address=127.0.0.1",
         "gatekeeper.hosts.lab-b.migration-address=127.0.0.1",
         "gatekeeper.migrations.poll-interval=200ms",
-        "gatekeeper.migrations.orphan-after=10s"})
+        "gatekeeper.migrations.orphan-after=10s",
+        "gatekeeper.libvirt.call-timeout=5s"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GeneratedClientIT {
 
@@ -130,7 +131,8 @@ class GeneratedClientIT {
         MigrationDeniedProblem problem = client.getObjectMapper().readValue(denied.getResponseBody(),
                 MigrationDeniedProblem.class);
         assertThat(problem.getDecisionId()).isNotBlank();
-        assertThat(problem.getEvaluation().getLive().getDecision()).isEqualTo(Decision.DENIED);
+        assertThat(problem.getEvaluation().getDecision()).isEqualTo(Decision.DENIED);
+        assertThat(problem.getEvaluation().getLive().getViolations().get(0).getReason()).isEqualTo("STORAGE_NOT_SHARED");
     }
 
     @Test

@@ -29,6 +29,7 @@ import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -454,12 +455,17 @@ class Ledger {
     }
 
     static boolean unreachable(Throwable e) {
+        // A commit or rollback that fails (TransactionSystemException, which then hides the statement's own failure)
+        // fails because the connection did: the database went away in the middle of a transaction.
         if (e instanceof DataAccessResourceFailureException || e instanceof TransientDataAccessResourceException
                 || e instanceof QueryTimeoutException || e instanceof RecoverableDataAccessException
-                || e instanceof CannotCreateTransactionException) {
+                || e instanceof CannotCreateTransactionException || e instanceof TransactionSystemException) {
             return true;
         }
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t != e && t instanceof DataAccessResourceFailureException) {
+                return true;
+            }
             if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
                     || t instanceof ConnectException) {
                 return true;

@@ -41,7 +41,8 @@ class BoundedShutdownIT {
                     "--gatekeeper.hosts.hung.uri=qemu+tcp://127.0.0.1:" + blackHole.getLocalPort() + "/system",
                     "--gatekeeper.hosts.hung2.uri=qemu+tcp://127.0.0.1:" + blackHole.getLocalPort() + "/session",
                     // Calls may wait long; shutdown must not.
-                    "--gatekeeper.libvirt.call-timeout=5m", "--gatekeeper.shutdown.timeout=15s");
+                    "--gatekeeper.libvirt.call-timeout=5m", "--gatekeeper.migrations.orphan-after=6m",
+                    "--gatekeeper.shutdown.timeout=15s");
             try {
                 List<CompletableFuture<?>> hanging = new ArrayList<>();
                 for (String path : List.of("/v1/hosts/hung", "/v1/hosts/hung2", "/v1/hosts")) {

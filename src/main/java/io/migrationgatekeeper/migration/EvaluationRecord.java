@@ -1,17 +1,22 @@
 package io.migrationgatekeeper.migration;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.migrationgatekeeper.policy.Declaration;
 import io.migrationgatekeeper.policy.Disk;
 import io.migrationgatekeeper.policy.DiskVerdict;
 import io.migrationgatekeeper.policy.Evaluation;
+import io.migrationgatekeeper.policy.LibvirtVerdict;
 import io.migrationgatekeeper.policy.Violation;
 import io.migrationgatekeeper.policy.Warning;
 import io.migrationgatekeeper.preflight.PreflightService;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * What the ledger keeps of a migration's evaluation: per disk its target, source, cache mode, storage class,
- * verdict and reason; violations and warnings with their messages. Compact and size-bounded (every string is cut
+ * verdict and reason, and libvirt's own predicted verdict with the declarations that prediction relies on (so a
+ * refusal by libvirt can be traced to the declaration it contradicts); violations and warnings with their messages. Compact and size-bounded (every string is cut
  * at {@link #MAX_TEXT}, and the parser bounds the number of disks), so one request is one small row however
  * hostile its XML. It is the ledger's format, mapped to the API's by {@link MigrationView}.
  *
@@ -29,8 +34,31 @@ record EvaluationRecord(boolean wouldDeny, boolean overrideApplied, boolean unsa
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Side(String host, Boolean active, List<DiskRecord> disks, List<ViolationRecord> violations) {}
 
+    /** @param libvirt libvirt's own verdict, as predicted; null in rows written before it was kept */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record DiskRecord(String target, String source, String cache, String storageClass, String verdict, String reason) {}
+    record DiskRecord(String target, String source, String cache, String storageClass, String verdict, String reason,
+            LibvirtRecord libvirt) {}
+
+    /**
+     * libvirt's own verdict on a disk without {@code VIR_MIGRATE_UNSAFE}, as predicted (see
+     * {@link LibvirtVerdict}).
+     *
+     * @param message  libvirt's words when it would refuse
+     * @param reliesOn the declarations the prediction takes libvirt to confirm; empty when none
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record LibvirtRecord(String verdict, String reason, String storageClass, String message,
+            List<DeclarationRecord> reliesOn) {
+
+        /** The declarations, as the API shows them: one line, or null. */
+        String describeReliance() {
+            return reliesOn == null || reliesOn.isEmpty() ? null
+                    : reliesOn.stream().map(DeclarationRecord::description).collect(Collectors.joining("; "));
+        }
+    }
+
+    /** A declaration a prediction relies on: its kind and key identify it in the configuration. */
+    record DeclarationRecord(String kind, String key, String description) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record ViolationRecord(String disk, String reason, String message, String remedy) {}
@@ -41,7 +69,7 @@ record EvaluationRecord(boolean wouldDeny, boolean overrideApplied, boolean unsa
         Evaluation e = live.evaluation();
         List<Note> warnings = e.warnings().stream().map(EvaluationRecord::note).toList();
         if (destination != null) {
-            warnings = java.util.stream.Stream.concat(warnings.stream(),
+            warnings = Stream.concat(warnings.stream(),
                     destination.evaluation().warnings().stream().map(EvaluationRecord::note)).distinct().toList();
         }
         return new EvaluationRecord(e.wouldDeny() || destination != null && destination.evaluation().wouldDeny(),
@@ -60,7 +88,20 @@ record EvaluationRecord(boolean wouldDeny, boolean overrideApplied, boolean unsa
         Disk d = v.disk();
         return new DiskRecord(cut(d.target()), d.source() == null ? null : cut(d.source().describe()),
                 d.cache().xmlValue(), v.classification() == null ? null : v.classification().storageClass().value(),
-                v.verdict().name(), v.reason().name());
+                v.verdict().name(), v.reason().name(), libvirt(v.libvirt()));
+    }
+
+    private static LibvirtRecord libvirt(LibvirtVerdict l) {
+        if (l == null) {
+            return null;
+        }
+        return new LibvirtRecord(l.verdict().name(), l.reason().name(),
+                l.storageClass() == null ? null : l.storageClass().value(), cut(l.message()),
+                l.reliesOn().isEmpty() ? null : l.reliesOn().stream().map(EvaluationRecord::declaration).toList());
+    }
+
+    private static DeclarationRecord declaration(Declaration d) {
+        return new DeclarationRecord(d.kind().name(), cut(d.key()), cut(d.description()));
     }
 
     private static ViolationRecord violation(Violation v) {

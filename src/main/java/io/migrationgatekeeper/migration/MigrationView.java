@@ -63,13 +63,30 @@ record MigrationView(
 
     /** One evaluated definition: {@code live} (read from the source host) or {@code destination} (the caller's). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Side(String host, Boolean active, List<EvaluationRecord.DiskRecord> disks,
-            List<EvaluationRecord.ViolationRecord> violations) {
+    record Side(String host, Boolean active, List<Disk> disks, List<EvaluationRecord.ViolationRecord> violations) {
 
         static Side of(EvaluationRecord.Side side) {
-            return side == null ? null : new Side(side.host(), side.active(), side.disks(), side.violations());
+            return side == null ? null : new Side(side.host(), side.active(),
+                    side.disks().stream().map(Disk::of).toList(), side.violations());
         }
     }
+
+    /** One disk's verdict, and libvirt's own as predicted, in the shape preflight answers use for them. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Disk(String target, String source, String cache, String storageClass, String verdict, String reason,
+            LibvirtVerdict libvirtVerdict) {
+
+        static Disk of(EvaluationRecord.DiskRecord d) {
+            EvaluationRecord.LibvirtRecord l = d.libvirt();
+            return new Disk(d.target(), d.source(), d.cache(), d.storageClass(), d.verdict(), d.reason(),
+                    l == null ? null : new LibvirtVerdict(l.verdict(), l.reason(), l.storageClass(), l.message(),
+                            l.describeReliance()));
+        }
+    }
+
+    /** openapi.yaml {@code LibvirtVerdict}, as in preflight answers. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record LibvirtVerdict(String verdict, String reason, String storageClass, String message, String reliesOn) {}
 
     /** @param decision the job's decision record, for its evaluation; null leaves the evaluation out (lists) */
     static MigrationView of(MigrationJob job, DecisionRecord decision) {

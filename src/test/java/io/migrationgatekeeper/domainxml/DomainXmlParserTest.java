@@ -129,6 +129,23 @@ class DomainXmlParserTest {
         assertThat(new DomainXmlParser(256).parse(deep.getBytes(StandardCharsets.UTF_8)).name()).isEqualTo("d");
     }
 
+    /** Issue 9, defect 2: 80,000 disks in one body made the embedded ledger run out of memory. */
+    @Test
+    void moreDisksThanTheConfiguredMaximumAreRefusedAsLibvirtCountsThem() {
+        DomainXmlParser atMostTwo = new DomainXmlParser(64, 2);
+        String disk = "<disk type='file'><source file='/a'/><target dev='vd%s'/></disk>";
+        // libvirt reads disks from every <devices>; a disk in another namespace is not libvirt's and not counted.
+        String two = "<domain><name>d</name><devices>" + disk.formatted("a") + "</devices><devices>"
+                + disk.formatted("b") + "<x:disk xmlns:x='urn:x'/></devices></domain>";
+        String three = two.replace("</devices></domain>", disk.formatted("c") + "</devices></domain>");
+
+        assertThat(atMostTwo.parse(two.getBytes(StandardCharsets.UTF_8)).disks()).hasSize(2);
+        assertThatThrownBy(() -> atMostTwo.parse(three.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(DomainXmlException.class,
+                        e -> assertThat(e.kind()).isEqualTo(DomainXmlException.Kind.INVALID))
+                .hasMessage("the domain has more than 2 disks (gatekeeper.preflight.max-disks)");
+    }
+
     @Test
     void reportsMalformedXmlWithPosition() {
         assertThatThrownBy(() -> parser.parse("<domain><name>d</domain>".getBytes(StandardCharsets.UTF_8)))

@@ -99,7 +99,9 @@ final class JobMachine {
         MigrationRequest request = new MigrationRequest(source, "kvm-b", StorageMigration.NONE, null, false, null);
         EvaluationRecord.Side live = new EvaluationRecord.Side("kvm-a", true, List.of(new EvaluationRecord.DiskRecord("vda",
                 "/var/lib/libvirt/images/" + domain + ".qcow2", "none", "local", decision == Decision.DENIED ? "UNSAFE" : "SAFE",
-                decision == Decision.DENIED ? "STORAGE_NOT_SHARED" : "STORAGE_MIGRATED")),
+                decision == Decision.DENIED ? "STORAGE_NOT_SHARED" : "STORAGE_MIGRATED",
+                new EvaluationRecord.LibvirtRecord(decision == Decision.DENIED ? "UNSAFE" : "SAFE",
+                        decision == Decision.DENIED ? "STORAGE_NOT_SHARED" : "STORAGE_MIGRATED", null, null, null))),
                 decision == Decision.DENIED ? List.of(new EvaluationRecord.ViolationRecord("vda", "STORAGE_NOT_SHARED",
                         "Unsafe migration: Migration without shared storage is unsafe", "copy it")) : List.of());
         DecisionRecord record = new DecisionRecord(UUID.randomUUID().toString(), at, requester, domain,

@@ -111,6 +111,8 @@ class MigrationRequestsIT {
         assertThat(job.get("evaluation").get("unsafeFlag").asBoolean()).isFalse();
         assertThat(job.get("evaluation").get("destination").get("disks").get(0).get("source").asString())
                 .isEqualTo("/srv/gpfs/test.img");
+        assertThat(job.get("evaluation").get("live").get("disks").get(0).get("libvirtVerdict").get("reason").asString())
+                .as("libvirt's own verdict, as in a preflight").isEqualTo("STORAGE_MIGRATED");
         assertThat(job.get("parameters").get("destinationXml").asBoolean()).isTrue();
     }
 

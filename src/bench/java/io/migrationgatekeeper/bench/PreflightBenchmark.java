@@ -13,6 +13,8 @@ import io.migrationgatekeeper.policy.SafetyRule;
 import io.migrationgatekeeper.policy.SourceHostFacts;
 import io.migrationgatekeeper.policy.StorageClass;
 import io.migrationgatekeeper.policy.StorageMigration;
+import io.migrationgatekeeper.preflight.PreflightResponse;
+import io.migrationgatekeeper.preflight.PreflightService;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,15 +29,19 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The preflight's CPU work on {@code examples/web01.xml} (4 disks): parsing, parsing plus the rule, and a raw StAX
- * pass over the same bytes as the floor. Run: {@code ./mvnw -Pbench verify} (see README, Performance).
+ * A preflight's own CPU work, step by step, for a 1-, a 4- ({@code examples/web01.xml}) and a 64-disk domain
+ * ({@code bench/domains}): a raw StAX pass over the bytes (the floor any XML reader pays), parsing, the rule alone,
+ * parsing plus the rule, and the whole answer (parse, rule, JSON response). Same input, same class, same JVM, so the
+ * ratios hold on a loaded machine. Run: {@code ./mvnw -Pbench verify -DskipTests} (see README, Performance).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,34 +51,44 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(1)
 public class PreflightBenchmark {
 
+    /** Disks in the domain: 1 and 64 from {@code bench/domains}, 4 is {@code examples/web01.xml}. */
+    @Param({"1", "4", "64"})
+    public int disks;
+
     private byte[] xml;
+    private Domain domain;
     private DomainXmlParser parser;
     private SafetyRule rule;
     private MigrationRequest request;
+    private SourceHostFacts facts;
     private XMLInputFactory stax;
+    private JsonMapper json;
 
     @Setup
     public void setUp() throws Exception {
-        xml = Files.readAllBytes(Path.of(System.getProperty("bench.domain", "examples/web01.xml")));
+        String file = switch (disks) {
+            case 1 -> "bench/domains/one-disk.xml";
+            case 4 -> "examples/web01.xml";
+            case 64 -> "bench/domains/64-disks.xml";
+            default -> throw new IllegalArgumentException("no domain with " + disks + " disks");
+        };
+        xml = Files.readAllBytes(Path.of(file));
         parser = new DomainXmlParser(256);
+        // The sample profile's storage (application-sample.yaml), as in bench/preflight.sh.
         rule = new SafetyRule(new Policy(Enforcement.ENFORCE, true, true, List.of(CacheMode.NONE, CacheMode.DIRECTSYNC),
                 false, true, List.of(),
                 List.of(FilesystemDeclaration.of("/srv/gfs2", "gfs2", false, false, null),
                         FilesystemDeclaration.of("/srv/nfs", "nfs", false, false, null)),
                 List.of(PoolDeclaration.of("ceph-vms", StorageClass.NETWORK, null))));
         request = new MigrationRequest("kvm-a1", "kvm-a2", StorageMigration.NONE, null, false, null);
+        facts = new SourceHostFacts(true, true);
+        domain = parser.parse(xml);
+        if (domain.disks().size() != disks) {
+            throw new IllegalStateException(file + " has " + domain.disks().size() + " disks, not " + disks);
+        }
         stax = XMLInputFactory.newDefaultFactory();
         stax.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-    }
-
-    @Benchmark
-    public Domain parse() {
-        return parser.parse(xml);
-    }
-
-    @Benchmark
-    public Evaluation parseAndEvaluate() {
-        return rule.evaluate(parser.parse(xml), request, new SourceHostFacts(true, true));
+        json = JsonMapper.builder().build();
     }
 
     /** Every event of the document read and dropped: what any XML reader must at least do. */
@@ -86,5 +102,29 @@ public class PreflightBenchmark {
             }
         }
         reader.close();
+    }
+
+    @Benchmark
+    public Domain parse() {
+        return parser.parse(xml);
+    }
+
+    @Benchmark
+    public Evaluation evaluate() {
+        return rule.evaluate(domain, request, facts);
+    }
+
+    @Benchmark
+    public Evaluation parseAndEvaluate() {
+        return rule.evaluate(parser.parse(xml), request, facts);
+    }
+
+    /** What the controller does for a preflight, short of HTTP: parse, rule, the JSON answer's bytes. */
+    @Benchmark
+    public byte[] parseEvaluateSerialise() {
+        Domain parsed = parser.parse(xml);
+        Evaluation evaluation = rule.evaluate(parsed, request, facts);
+        return json.writeValueAsBytes(PreflightResponse.of(new PreflightService.Result("decision-id", parsed,
+                new PreflightService.Definition("request", null, null), request, evaluation, "0123456789abcdef")));
     }
 }

@@ -1,0 +1,327 @@
+#!/usr/bin/env bash
+# Load and start-up benchmarks of the packaged service (README "Performance"); not part of ./mvnw verify.
+#
+#   ./mvnw package -DskipTests
+#   bench/preflight.sh            # per heap: start to readiness, throughput of POST /v1/preflight against
+#                                 # GET /v1/policy (same JVM, alternating rounds), latency at a fixed rate, RSS, GCs
+#   bench/preflight.sh start      # start to readiness of the jar with and without Spring AOT and a CDS archive
+#
+# Settings, from the environment (defaults in brackets):
+#   JAR [target/migration-gatekeeper-*.jar]   JAVA [java]   JAVA_OPTS [] extra JVM flags   PORT [18080]
+#   JARS ["jar=$JAR"]: "label=path ..." to measure several jars in one run (before/after), each at every heap
+#   DOMAIN [examples/web01.xml]               HEAPS ["512m 128m"]: one run of everything per heap
+#   CONNECTIONS [8] THREADS [2] DURATION [10] seconds per round, ROUNDS [3] per endpoint, WARMUP [20] seconds
+#   RATE [1000] req/s for RATE_SECONDS [30] over RATE_CONNECTIONS [16]: the fixed-rate latency run (0 skips it)
+#   AUTOCANNON [1]: also run autocannon --overallRate at RATE (see README for what its figure means)
+#   JFR [0]: 1 records a JFR profile of one extra round of each endpoint (target/bench/*.jfr) and prints where
+#     the samples went (bench/JfrShares.java)
+#   QUIET_LOAD []: wait before each heap's run until the 1-minute load average is below this (e.g. 1)
+#   START_RUNS [5]: starts per variant in "start" mode; VARIANTS: which (default: all that apply)
+#
+# Needs wrk (Debian), node with autocannon (npm), curl and a JDK; installs wrk and autocannon when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=${1:-load}
+JAR=${JAR:-$(ls target/migration-gatekeeper-*.jar 2>/dev/null | grep -v -- '-plain' | head -1 || true)}
+JAVA=${JAVA:-java}
+JAVA_OPTS=${JAVA_OPTS:-}
+PORT=${PORT:-18080}
+DOMAIN=${DOMAIN:-examples/web01.xml}
+HEAPS=${HEAPS:-512m 128m}
+CONNECTIONS=${CONNECTIONS:-8}
+THREADS=${THREADS:-2}
+DURATION=${DURATION:-10}
+ROUNDS=${ROUNDS:-3}
+WARMUP=${WARMUP:-20}
+RATE=${RATE:-1000}
+RATE_SECONDS=${RATE_SECONDS:-30}
+RATE_CONNECTIONS=${RATE_CONNECTIONS:-16}
+AUTOCANNON=${AUTOCANNON:-1}
+JFR=${JFR:-0}
+QUIET_LOAD=${QUIET_LOAD:-}
+START_RUNS=${START_RUNS:-5}
+
+if [ -z "${JARS:-}" ]; then
+    [ -n "$JAR" ] && [ -f "$JAR" ] || { echo "no jar: run ./mvnw package -DskipTests first, or set JAR" >&2; exit 2; }
+    JARS="jar=$JAR"
+fi
+# Absolute paths: each service runs in a directory of its own.
+jars=
+for entry in $JARS; do
+    [ -f "${entry#*=}" ] || { echo "no jar ${entry#*=}" >&2; exit 2; }
+    jars+="${entry%%=*}=$(realpath "${entry#*=}") "
+done
+JARS=$jars
+JAR=${JARS%% *}
+JAR=${JAR#*=}
+DOMAIN=$(realpath "$DOMAIN")
+work=$(mktemp -d /tmp/gatekeeper-bench.XXXXXX)
+pid=
+stop_service() {
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        kill "$pid" && wait "$pid" 2>/dev/null || true
+    fi
+    pid=
+}
+trap 'stop_service; rm -rf "$work"' EXIT
+
+need_tools() {
+    if ! command -v wrk >/dev/null; then
+        apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
+    fi
+    if [ "$AUTOCANNON" = 1 ] && ! command -v autocannon >/dev/null; then
+        npm install -g --silent autocannon@9.0.0
+    fi
+}
+
+# A key with the scopes the run needs, and no rate limit in the way: the service runs as the README's sample.
+KEY="bench_$(openssl rand -hex 16)"
+KEY_SHA=$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)
+SERVICE_ARGS=(--spring.profiles.active=sample --server.port="$PORT"
+    "--gatekeeper.security.api-keys[0].name=bench" "--gatekeeper.security.api-keys[0].sha256=$KEY_SHA"
+    "--gatekeeper.security.api-keys[0].scopes=preflight,read"
+    --gatekeeper.security.rate-limit.requests-per-second=1000000 --gatekeeper.security.rate-limit.burst=1000000)
+BASE="http://127.0.0.1:$PORT"
+PREFLIGHT_URL="$BASE/v1/preflight?sourceHost=kvm-a1&targetHost=kvm-a2"
+POLICY_URL="$BASE/v1/policy"
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+load() { cut -d' ' -f1 /proc/loadavg; }
+
+# Readiness through bash's /dev/tcp: polling with a forked curl would itself slow a start on two cores.
+ready() {
+    { exec 3<>"/dev/tcp/127.0.0.1/$PORT"; } 2>/dev/null || return 1
+    printf 'GET /actuator/health/readiness HTTP/1.0\r\nHost: localhost\r\n\r\n' >&3
+    local answer=
+    IFS= read -r -d '' answer <&3 || true
+    exec 3<&-
+    [[ $answer == *'"UP"'* ]]
+}
+
+# start DIR JVM-FLAGS... -- APP-ARGS...: starts the service in DIR (its ./data ledger), sets pid and start_ms.
+start_service() {
+    local dir=$1; shift
+    mkdir -p "$dir"
+    local begin; begin=$(now_ms)
+    (cd "$dir" && exec "$@" >"$dir/service.log" 2>&1) &
+    pid=$!
+    until ready; do
+        kill -0 "$pid" 2>/dev/null || { echo "the service exited:" >&2; tail -30 "$dir/service.log" >&2; exit 1; }
+        sleep 0.01
+    done
+    start_ms=$(( $(now_ms) - begin ))
+}
+
+rss_mib() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status"; }
+
+wait_quiet() {
+    [ -n "$QUIET_LOAD" ] || return 0
+    until awk -v l="$(load)" -v q="$QUIET_LOAD" 'BEGIN {exit !(l < q)}'; do
+        echo "  waiting for a quiet machine: load $(load), want < $QUIET_LOAD"
+        sleep 15
+    done
+}
+
+# wrk_round NAME URL [wrk args...]: prints req/s, p50 and p99 (ms); fails on any non-2xx answer.
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.3f", v}'; }
+wrk_round() {
+    local url=$1; shift
+    local out; out=$(PREFLIGHT_BODY="$DOMAIN" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
+        -H "Authorization: Bearer $KEY" "$@" "$url")
+    if grep -q 'Non-2xx' <<<"$out"; then
+        echo "$out" >&2; echo "non-2xx answers: see above" >&2; exit 1
+    fi
+    local rps p50 p99
+    rps=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' <<<"$out")
+    p50=$(awk '$1 == "50%" {print $2}' <<<"$out" | to_ms)
+    p99=$(awk '$1 == "99%" {print $2}' <<<"$out" | to_ms)
+    echo "$rps $p50 $p99"
+}
+
+median() { tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+jfr_round() {
+    local name=$1 url=$2; shift 2
+    mkdir -p target/bench
+    local file; file=$(realpath target/bench)/$name.jfr
+    # The JDK's "profile" settings, sampling every millisecond instead of every 10 ms.
+    local home; home=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.home/ {print $2}')
+    sed 's|<setting name="period" control="method-sampling-java-interval">10 ms|<setting name="period" control="method-sampling-java-interval">1 ms|' \
+        "$home/lib/jfr/profile.jfc" >"$work/profile.jfc"
+    jcmd "$pid" JFR.start name="$name" settings="$work/profile.jfc" filename="$file" >/dev/null
+    wrk_round "$url" "$@" >/dev/null
+    jcmd "$pid" JFR.stop name="$name" >/dev/null
+    echo "JFR profile of one round of $name ($file):"
+    java bench/JfrShares.java "$file" 20 | sed 's/^/  /'
+}
+
+# One jar at one heap: start, warm up, alternating wrk rounds, the fixed-rate runs, optionally JFR, RSS and GCs.
+# Sets the results in the arrays below, keyed "label -Xmx".
+declare -A policy_rps preflight_rps fixed_p99 full_gcs start_times
+run_one() {
+    local label=$1 jar=$2 heap=$3 key="$1 -Xmx$3"
+    wait_quiet
+    echo
+    echo "== $label ($jar), -Xmx$heap (load average before start: $(load))"
+    local gclog="$work/gc-$label-$heap.log"
+    local flags=(-Xmx"$heap" -Xlog:gc:file="$gclog")
+    [ "$JFR" = 1 ] && flags+=(-XX:FlightRecorderOptions:stackdepth=512)
+    # shellcheck disable=SC2206
+    flags+=($JAVA_OPTS)
+    start_service "$work/$label-$heap" "$JAVA" "${flags[@]}" -jar "$jar" "${SERVICE_ARGS[@]}"
+    start_times[$key]=$start_ms
+    local started; started=$(grep -o 'Started [A-Za-z]* in [0-9.]* seconds' "$work/$label-$heap/service.log" | grep -o '[0-9.]* seconds' || true)
+    sleep 2
+    echo "start to readiness: $start_ms ms (Spring Boot: started in ${started:-?}); RSS idle: $(rss_mib) MiB"
+    curl -sf -o /dev/null -H "Authorization: Bearer $KEY" -H 'Content-Type: application/xml' \
+        --data-binary @"$DOMAIN" "$PREFLIGHT_URL" || { echo "the preflight request fails" >&2; exit 1; }
+
+    echo "warm-up: ${WARMUP}s of each endpoint"
+    DURATION=$(( (WARMUP + 1) / 2 )) wrk_round "$POLICY_URL" >/dev/null
+    DURATION=$(( (WARMUP + 1) / 2 )) wrk_round "$PREFLIGHT_URL" -s bench/preflight.lua >/dev/null
+    DURATION=$(( (WARMUP + 1) / 2 )) wrk_round "$POLICY_URL" >/dev/null
+    DURATION=$(( (WARMUP + 1) / 2 )) wrk_round "$PREFLIGHT_URL" -s bench/preflight.lua >/dev/null
+
+    local policy=() preflight=() ratios=() line p f
+    printf '%-8s %-20s %10s %9s %9s %6s\n' round endpoint "req/s" "p50 ms" "p99 ms" load
+    for round in $(seq 1 "$ROUNDS"); do
+        line=$(wrk_round "$POLICY_URL")
+        printf '%-8s %-20s %10s %9s %9s %6s\n' "$round" "GET /v1/policy" $line "$(load)"
+        p=${line%% *}
+        policy+=("$p")
+        line=$(wrk_round "$PREFLIGHT_URL" -s bench/preflight.lua)
+        printf '%-8s %-20s %10s %9s %9s %6s\n' "$round" "POST /v1/preflight" $line "$(load)"
+        f=${line%% *}
+        preflight+=("$f")
+        ratios+=("$(awk -v a="$f" -v b="$p" 'BEGIN {printf "%.2f", a/b}')")
+    done
+    local pm fm
+    pm=$(echo "${policy[*]}" | median)
+    fm=$(echo "${preflight[*]}" | median)
+    policy_rps[$key]=$pm
+    preflight_rps[$key]=$fm
+    echo "median: GET /v1/policy $pm req/s, POST /v1/preflight $fm req/s; preflight/policy = $(awk -v a="$fm" -v b="$pm" 'BEGIN {printf "%.2f", a/b}')" \
+        "(per round: ${ratios[*]})"
+
+    if [ "$RATE_SECONDS" -gt 0 ]; then
+        echo "fixed rate: $RATE req/s of POST /v1/preflight for ${RATE_SECONDS}s (load before: $(load))"
+        local fixed
+        fixed=$(java bench/FixedRate.java "$PREFLIGHT_URL" "$RATE" "$RATE_SECONDS" --connections "$RATE_CONNECTIONS" \
+            --method POST --header "Authorization: Bearer $KEY" --header 'Content-Type: application/xml' \
+            --body "$DOMAIN")
+        grep -v '^RESULT' <<<"$fixed" | sed 's/^/  /'
+        fixed_p99[$key]=$(grep '^RESULT' <<<"$fixed" | grep -o 'p99=[0-9.]*' | cut -d= -f2)
+        if [ "$AUTOCANNON" = 1 ]; then
+            echo "autocannon -R $RATE -c 1 for ${RATE_SECONDS}s (whole milliseconds; load before: $(load)):"
+            autocannon -R "$RATE" -c 1 -d "$RATE_SECONDS" -m POST -i "$DOMAIN" -H 'Content-Type=application/xml' \
+                -H "Authorization=Bearer $KEY" --json "$PREFLIGHT_URL" 2>/dev/null |
+                jq -r '"  \(.requests.total) requests, \(.non2xx) non-2xx, \(.requests.average) req/s; latency p50 \(.latency.p50) ms, p90 \(.latency.p90) ms, p99 \(.latency.p99) ms, max \(.latency.max) ms"'
+        fi
+    fi
+    if [ "$JFR" = 1 ]; then
+        jfr_round "$label-policy-$heap" "$POLICY_URL"
+        jfr_round "$label-preflight-$heap" "$PREFLIGHT_URL" -s bench/preflight.lua
+    fi
+    local full young
+    full=$(grep -c 'Pause Full' "$gclog" || true)
+    young=$(grep -c 'Pause Young' "$gclog" || true)
+    full_gcs[$key]=$full
+    echo "after load: RSS $(rss_mib) MiB (peak $(awk '/^VmHWM/ {printf "%.0f", $2/1024}' "/proc/$pid/status") MiB);" \
+        "GC: $young young pauses, $full full; $(grep -m1 -o 'Using [A-Za-z0-9 ]*' "$gclog" || true)"
+    stop_service
+}
+
+run_load() {
+    need_tools
+    echo "$("$JAVA" -version 2>&1 | head -1), $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+    echo "domain $DOMAIN ($(grep -c '<disk' "$DOMAIN") disks, $(wc -c <"$DOMAIN") bytes); wrk -t$THREADS -c$CONNECTIONS, $ROUNDS rounds of ${DURATION}s per endpoint"
+    local keys=() heap entry
+    for heap in $HEAPS; do
+        for entry in $JARS; do
+            run_one "${entry%%=*}" "${entry#*=}" "$heap"
+            keys+=("${entry%%=*} -Xmx$heap")
+        done
+    done
+    echo
+    echo "Summary (medians; targets: preflight/policy >= 0.80, fixed-rate p99 <= 2 ms, no full GC," \
+        "preflight at the smallest heap >= 0.90 x at the first)"
+    printf '%-28s %7s %11s %13s %7s %14s %8s\n' "jar, heap" "start" "policy/s" "preflight/s" ratio "fixed p99 ms" "full GC"
+    local k
+    for k in "${keys[@]}"; do
+        printf '%-28s %5sms %11s %13s %7s %14s %8s\n' "$k" "${start_times[$k]}" "${policy_rps[$k]}" "${preflight_rps[$k]}" \
+            "$(awk -v a="${preflight_rps[$k]}" -v b="${policy_rps[$k]}" 'BEGIN {printf "%.2f", a/b}')" \
+            "${fixed_p99[$k]:-n/a}" "${full_gcs[$k]}"
+    done
+    set -- $HEAPS
+    if [ $# -gt 1 ]; then
+        for entry in $JARS; do
+            local label=${entry%%=*}
+            for heap in "${@:2}"; do
+                echo "$label: preflight at -Xmx$heap / at -Xmx$1 = $(awk -v a="${preflight_rps[$label -Xmx$heap]}" \
+                    -v b="${preflight_rps[$label -Xmx$1]}" 'BEGIN {printf "%.2f", a/b}')"
+            done
+        done
+    fi
+}
+
+# Start to readiness, START_RUNS times per variant, with the median. CDS and AOT-cache archives are made by a
+# training run that stops after the context refresh (-Dspring.context.exit=onRefresh), as the image build does.
+run_start() {
+    local version; version=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
+    local app="$work/app"
+    "$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$app" >/dev/null
+    local extracted="$app/$(basename "$JAR")"
+    local aot=0
+    if jar tf "$JAR" | grep -q '__ApplicationContextInitializer.class'; then aot=1; fi
+    local variants=${VARIANTS:-}
+    if [ -z "$variants" ]; then
+        variants="jar extracted cds"
+        [ $aot = 1 ] && variants+=" aot aot+cds"
+        [ "$version" -ge 25 ] && variants+=" aotcache" && [ $aot = 1 ] && variants+=" aot+aotcache"
+    fi
+    echo "jar $JAR, $("$JAVA" -version 2>&1 | head -1), $(nproc) CPUs; $START_RUNS starts per variant; load before: $(load)"
+    printf '%-14s %8s   %s\n' variant median "each start to readiness (ms), load average"
+    for variant in $variants; do
+        local flags=(-Xmx512m) target=$extracted
+        case $variant in
+            jar) target=$JAR ;;
+            extracted) ;;
+            cds) flags+=(-XX:SharedArchiveFile="$work/app.jsa") ;;
+            aot) flags+=(-Dspring.aot.enabled=true) ;;
+            aot+cds) flags+=(-Dspring.aot.enabled=true -XX:SharedArchiveFile="$work/app-aot.jsa") ;;
+            aotcache) flags+=(-XX:AOTCache="$work/app.aot") ;;
+            aot+aotcache) flags+=(-Dspring.aot.enabled=true -XX:AOTCache="$work/app-aot.aot") ;;
+            *) echo "unknown variant $variant" >&2; exit 2 ;;
+        esac
+        # The training runs: the same flags, stopping once the context is refreshed.
+        local train=()
+        case $variant in
+            cds) train=(-Xmx512m -XX:ArchiveClassesAtExit="$work/app.jsa") ;;
+            aot+cds) train=(-Xmx512m -Dspring.aot.enabled=true -XX:ArchiveClassesAtExit="$work/app-aot.jsa") ;;
+            aotcache) train=(-Xmx512m -XX:AOTCacheOutput="$work/app.aot") ;;
+            aot+aotcache) train=(-Xmx512m -Dspring.aot.enabled=true -XX:AOTCacheOutput="$work/app-aot.aot") ;;
+        esac
+        if [ ${#train[@]} -gt 0 ]; then
+            (cd "$work" && mkdir -p train && cd train && "$JAVA" "${train[@]}" -Dspring.context.exit=onRefresh -jar "$extracted" \
+                "${SERVICE_ARGS[@]}" >"$work/train-$variant.log" 2>&1) || { tail -20 "$work/train-$variant.log" >&2; exit 1; }
+        fi
+        local times=()
+        for run in $(seq 1 "$START_RUNS"); do
+            local l; l=$(load)
+            start_service "$work/start-$variant-$run" "$JAVA" "${flags[@]}" $JAVA_OPTS -jar "$target" "${SERVICE_ARGS[@]}"
+            stop_service
+            times+=("$start_ms")
+            loads+="$l "
+        done
+        printf '%-14s %6s ms   %s\n' "$variant" "$(echo "${times[*]}" | median)" "${times[*]}; load ${loads:-}"
+        loads=
+    done
+}
+
+loads=
+case $mode in
+    load) run_load ;;
+    start) run_start ;;
+    *) echo "usage: bench/preflight.sh [load|start]" >&2; exit 2 ;;
+esac

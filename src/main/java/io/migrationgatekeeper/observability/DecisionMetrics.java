@@ -10,7 +10,9 @@ import io.migrationgatekeeper.policy.ReasonCode;
 import io.migrationgatekeeper.policy.Verdict;
 import io.migrationgatekeeper.policy.Violation;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,32 +34,42 @@ public class DecisionMetrics {
         }
     }
 
+    /** Every meter a decision can touch, registered once: a lookup per decision costs more than the rule itself. */
+    private record Meters(Map<Decision, Map<Enforcement, Counter>> decisions, Map<ReasonCode, Counter> violations,
+            Timer evaluation) {}
+
     private final MeterRegistry registry;
+    private final Map<Kind, Meters> meters = new EnumMap<>(Kind.class);
 
     DecisionMetrics(MeterRegistry registry) {
         this.registry = registry;
         // Series that exist at zero make rate() and absent-series alerts behave from the first scrape.
         for (Kind kind : Kind.values()) {
+            Map<Decision, Map<Enforcement, Counter>> decisions = new EnumMap<>(Decision.class);
             for (Decision decision : Decision.values()) {
+                Map<Enforcement, Counter> byEnforcement = new EnumMap<>(Enforcement.class);
                 for (Enforcement enforcement : Enforcement.values()) {
-                    decisions(kind, decision, enforcement);
+                    byEnforcement.put(enforcement, decisions(kind, decision, enforcement));
                 }
+                decisions.put(decision, byEnforcement);
             }
+            Map<ReasonCode, Counter> violations = new EnumMap<>(ReasonCode.class);
             for (ReasonCode reason : ReasonCode.values()) {
                 if (reason.verdict() != Verdict.SAFE) {
-                    violations(kind, reason);
+                    violations.put(reason, violations(kind, reason));
                 }
             }
-            timer(kind);
+            meters.put(kind, new Meters(decisions, violations, timer(kind)));
         }
     }
 
     public void record(Kind kind, Evaluation evaluation, Duration elapsed) {
-        decisions(kind, evaluation.ruleDecision(), evaluation.enforcement()).increment();
+        Meters m = meters.get(kind);
+        m.decisions().get(evaluation.ruleDecision()).get(evaluation.enforcement()).increment();
         for (Violation violation : evaluation.violations()) {
-            violations(kind, violation.reason()).increment();
+            m.violations().get(violation.reason()).increment();
         }
-        timer(kind).record(elapsed);
+        m.evaluation().record(elapsed);
     }
 
     private Counter decisions(Kind kind, Decision decision, Enforcement enforcement) {

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,7 +38,7 @@ class PreflightController {
             produces = MediaType.APPLICATION_JSON_VALUE)
     @QueryParameters({"sourceHost", "targetHost", "storageMigration", "migrateDisks", "offline", "unsafeReason",
             "failOnDeny"})
-    ResponseEntity<Object> preflightXml(HttpServletRequest http) {
+    PreflightResponse preflightXml(HttpServletRequest http) {
         String unsafeReason = single(http, "unsafeReason");
         // Present but empty is not absent: it asks for an empty list, which is refused as such.
         String migrateDisks = http.getParameter("migrateDisks") == null ? null : rawSingle(http, "migrateDisks");
@@ -59,7 +58,7 @@ class PreflightController {
     @PostMapping(path = "/v1/preflight", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     @QueryParameters("failOnDeny")
-    ResponseEntity<Object> preflightJson(HttpServletRequest http) {
+    PreflightResponse preflightJson(HttpServletRequest http) {
         PreflightJsonRequest body = jsonReader.read(BoundedBody.read(http, maxBodyBytes));
         boolean hasXml = body.domainXml() != null && !body.domainXml().isBlank();
         if (hasXml == (body.domain() != null)) {
@@ -109,14 +108,18 @@ class PreflightController {
         }
     }
 
-    private static ResponseEntity<Object> answer(PreflightService.Result result, boolean failOnDeny) {
+    /**
+     * The body itself rather than a {@code ResponseEntity}: Spring MVC flushes a {@code ResponseEntity} as soon as it
+     * is written, which sends it chunked in two writes; a body is sent with its length in one, when the request ends.
+     */
+    private static PreflightResponse answer(PreflightService.Result result, boolean failOnDeny) {
         PreflightResponse response = PreflightResponse.of(result);
         if (failOnDeny && result.evaluation().decision() == Decision.DENIED) {
             throw new ApiException(ProblemType.MIGRATION_DENIED, "migrating domain '" + result.domain().name()
                     + "' is denied (" + Violation.summary(result.evaluation().violations()) + ")")
                     .with("evaluation", response);
         }
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(response);
+        return response;
     }
 
     private static String single(HttpServletRequest http, String name) {

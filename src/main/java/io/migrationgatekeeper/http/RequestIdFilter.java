@@ -8,6 +8,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Optional;
 import org.slf4j.MDC;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.Ordered;
@@ -25,10 +26,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
 class RequestIdFilter extends OncePerRequestFilter {
 
-    private final ObjectProvider<Tracer> tracer;
+    private final ObjectProvider<Tracer> tracers;
+    /** Looked up on first use, once: a lookup through the bean factory on every request costs more than the filter. */
+    private volatile Optional<Tracer> tracer;
 
-    RequestIdFilter(ObjectProvider<Tracer> tracer) {
-        this.tracer = tracer;
+    RequestIdFilter(ObjectProvider<Tracer> tracers) {
+        this.tracers = tracers;
     }
 
     @Override
@@ -46,8 +49,12 @@ class RequestIdFilter extends OncePerRequestFilter {
     }
 
     private String traceOrNew() {
-        Tracer current = tracer.getIfAvailable();
-        Span span = current == null ? null : current.currentSpan();
+        Optional<Tracer> resolved = tracer;
+        if (resolved == null) {
+            resolved = Optional.ofNullable(tracers.getIfAvailable());
+            tracer = resolved;
+        }
+        Span span = resolved.map(Tracer::currentSpan).orElse(null);
         return span != null ? span.context().traceId() : RequestIds.generate();
     }
 }

@@ -10,7 +10,8 @@
 #   JAR [target/migration-gatekeeper-*.jar]   JAVA [java]   JAVA_OPTS [] extra JVM flags   PORT [18080]
 #   JARS ["jar=$JAR"]: "label=path ..." to measure several jars in one run (before/after), each at every heap
 #   DOMAIN [examples/web01.xml]               HEAPS ["512m 128m"]: one run of everything per heap
-#   CONNECTIONS [8] THREADS [2] DURATION [10] seconds per round, ROUNDS [3] per endpoint, WARMUP [20] seconds
+#   CONNECTIONS [8] THREADS [2] DURATION [10] seconds per round, ROUNDS [3] per endpoint, WARMUP [20] seconds and
+#   WARMUP_REQUESTS [50000] of each endpoint at least (at most WARMUP_MAX [600] seconds)
 #   RATE [1000] req/s for RATE_SECONDS [30] over RATE_CONNECTIONS [16]: the fixed-rate latency run (0 skips it)
 #   AUTOCANNON [1]: also run autocannon --overallRate at RATE (see README for what its figure means)
 #   JFR [0]: 1 records a JFR profile of one extra round of each endpoint (target/bench/*.jfr) and prints where
@@ -34,6 +35,8 @@ THREADS=${THREADS:-2}
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-20}
+WARMUP_REQUESTS=${WARMUP_REQUESTS:-50000}
+WARMUP_MAX=${WARMUP_MAX:-600}
 RATE=${RATE:-1000}
 RATE_SECONDS=${RATE_SECONDS:-30}
 RATE_CONNECTIONS=${RATE_CONNECTIONS:-16}
@@ -111,6 +114,7 @@ start_service() {
         sleep 0.01
     done
     start_ms=$(( $(now_ms) - begin ))
+    start_cpu_ms=$(( $(cpu_ticks) * TICK_US / 1000 ))
 }
 
 rss_mib() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status"; }
@@ -125,18 +129,26 @@ wait_quiet() {
 
 # wrk_round NAME URL [wrk args...]: prints req/s, p50 and p99 (ms); fails on any non-2xx answer.
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.3f", v}'; }
+# The service's CPU time so far (user + system, all its threads: JIT and GC included), in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+TICK_US=$(( 1000000 / $(getconf CLK_TCK) ))
+# wrk_round URL [wrk args...]: prints req/s, p50 and p99 (ms) and the service's CPU time per request (µs), which
+# other work on a shared machine disturbs far less than req/s; fails on any non-2xx answer.
 wrk_round() {
     local url=$1; shift
+    local before; before=$(cpu_ticks)
     local out; out=$(PREFLIGHT_BODY="$DOMAIN" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
         -H "Authorization: Bearer $KEY" "$@" "$url")
+    local after; after=$(cpu_ticks)
     if grep -q 'Non-2xx' <<<"$out"; then
         echo "$out" >&2; echo "non-2xx answers: see above" >&2; exit 1
     fi
-    local rps p50 p99
+    local rps p50 p99 requests
     rps=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' <<<"$out")
     p50=$(awk '$1 == "50%" {print $2}' <<<"$out" | to_ms)
     p99=$(awk '$1 == "99%" {print $2}' <<<"$out" | to_ms)
-    echo "$rps $p50 $p99"
+    requests=$(grep -o '[0-9]* requests in' <<<"$out" | cut -d' ' -f1)
+    echo "$rps $p50 $p99 $(awk -v t="$(( after - before ))" -v n="$requests" -v u="$TICK_US" 'BEGIN {printf "%.0f", t * u / n}')"
 }
 
 median() { tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
@@ -158,13 +170,13 @@ jfr_round() {
 
 # One jar at one heap: start, warm up, alternating wrk rounds, the fixed-rate runs, optionally JFR, RSS and GCs.
 # Sets the results in the arrays below, keyed "label -Xmx".
-declare -A policy_rps preflight_rps fixed_p99 full_gcs start_times
+declare -A policy_rps preflight_rps policy_us preflight_us fixed_p99 full_gcs start_times
 run_one() {
     local label=$1 jar=$2 heap=$3 key="$1 -Xmx$3"
     wait_quiet
     echo
     echo "== $label ($jar), -Xmx$heap (load average before start: $(load))"
-    local gclog="$work/gc-$label-$heap.log"
+    local gclog="$work/gc-$label-$heap.log" line
     local flags=(-Xmx"$heap" -Xlog:gc:file="$gclog")
     [ "$JFR" = 1 ] && flags+=(-XX:FlightRecorderOptions:stackdepth=512)
     # shellcheck disable=SC2206
@@ -173,27 +185,38 @@ run_one() {
     start_times[$key]=$start_ms
     local started; started=$(grep -o 'Started [A-Za-z]* in [0-9.]* seconds' "$work/$label-$heap/service.log" | grep -o '[0-9.]* seconds' || true)
     sleep 2
-    echo "start to readiness: $start_ms ms (Spring Boot: started in ${started:-?}); RSS idle: $(rss_mib) MiB"
+    echo "start to readiness: $start_ms ms, $start_cpu_ms ms of CPU (Spring Boot: started in ${started:-?}); RSS idle: $(rss_mib) MiB"
     curl -sf -o /dev/null -H "Authorization: Bearer $KEY" -H 'Content-Type: application/xml' \
         --data-binary @"$DOMAIN" "$PREFLIGHT_URL" || { echo "the preflight request fails" >&2; exit 1; }
 
-    echo "warm-up: ${WARMUP}s of each endpoint"
-    DURATION=$(( (WARMUP + 1) / 2 )) wrk_round "$POLICY_URL" >/dev/null
-    DURATION=$(( (WARMUP + 1) / 2 )) wrk_round "$PREFLIGHT_URL" -s bench/preflight.lua >/dev/null
-    DURATION=$(( (WARMUP + 1) / 2 )) wrk_round "$POLICY_URL" >/dev/null
-    DURATION=$(( (WARMUP + 1) / 2 )) wrk_round "$PREFLIGHT_URL" -s bench/preflight.lua >/dev/null
+    # Until the JIT has compiled the hot paths: WARMUP seconds and at least WARMUP_REQUESTS of each endpoint (on a
+    # busy machine, seconds alone leave the service half interpreted and its CPU time per request inflated).
+    local warm_policy=0 warm_preflight=0 warm_begin; warm_begin=$(date +%s)
+    while (( $(date +%s) - warm_begin < WARMUP || warm_policy < WARMUP_REQUESTS || warm_preflight < WARMUP_REQUESTS )); do
+        line=$(DURATION=5 wrk_round "$POLICY_URL")
+        warm_policy=$(( warm_policy + ${line%% *} * 5 ))
+        line=$(DURATION=5 wrk_round "$PREFLIGHT_URL" -s bench/preflight.lua)
+        warm_preflight=$(( warm_preflight + ${line%% *} * 5 ))
+        if (( $(date +%s) - warm_begin > WARMUP_MAX )); then
+            echo "  warm-up cut off after ${WARMUP_MAX}s" >&2
+            break
+        fi
+    done
+    echo "warm-up: $(( $(date +%s) - warm_begin ))s, about $warm_policy policy and $warm_preflight preflight requests"
 
-    local policy=() preflight=() ratios=() line p f
-    printf '%-8s %-20s %10s %9s %9s %6s\n' round endpoint "req/s" "p50 ms" "p99 ms" load
+    local policy=() preflight=() ratios=() policy_cpu=() preflight_cpu=() p f
+    printf '%-8s %-20s %10s %9s %9s %11s %6s\n' round endpoint "req/s" "p50 ms" "p99 ms" "CPU µs/req" load
     for round in $(seq 1 "$ROUNDS"); do
         line=$(wrk_round "$POLICY_URL")
-        printf '%-8s %-20s %10s %9s %9s %6s\n' "$round" "GET /v1/policy" $line "$(load)"
+        printf '%-8s %-20s %10s %9s %9s %11s %6s\n' "$round" "GET /v1/policy" $line "$(load)"
         p=${line%% *}
         policy+=("$p")
+        policy_cpu+=("${line##* }")
         line=$(wrk_round "$PREFLIGHT_URL" -s bench/preflight.lua)
-        printf '%-8s %-20s %10s %9s %9s %6s\n' "$round" "POST /v1/preflight" $line "$(load)"
+        printf '%-8s %-20s %10s %9s %9s %11s %6s\n' "$round" "POST /v1/preflight" $line "$(load)"
         f=${line%% *}
         preflight+=("$f")
+        preflight_cpu+=("${line##* }")
         ratios+=("$(awk -v a="$f" -v b="$p" 'BEGIN {printf "%.2f", a/b}')")
     done
     local pm fm
@@ -201,8 +224,11 @@ run_one() {
     fm=$(echo "${preflight[*]}" | median)
     policy_rps[$key]=$pm
     preflight_rps[$key]=$fm
+    policy_us[$key]=$(echo "${policy_cpu[*]}" | median)
+    preflight_us[$key]=$(echo "${preflight_cpu[*]}" | median)
     echo "median: GET /v1/policy $pm req/s, POST /v1/preflight $fm req/s; preflight/policy = $(awk -v a="$fm" -v b="$pm" 'BEGIN {printf "%.2f", a/b}')" \
-        "(per round: ${ratios[*]})"
+        "(per round: ${ratios[*]}); CPU per request: policy ${policy_us[$key]} µs, preflight ${preflight_us[$key]} µs," \
+        "policy/preflight = $(awk -v a="${policy_us[$key]}" -v b="${preflight_us[$key]}" 'BEGIN {printf "%.2f", a/b}')"
 
     if [ "$RATE_SECONDS" -gt 0 ]; then
         echo "fixed rate: $RATE req/s of POST /v1/preflight for ${RATE_SECONDS}s (load before: $(load))"
@@ -246,11 +272,15 @@ run_load() {
     echo
     echo "Summary (medians; targets: preflight/policy >= 0.80, fixed-rate p99 <= 2 ms, no full GC," \
         "preflight at the smallest heap >= 0.90 x at the first)"
-    printf '%-28s %7s %11s %13s %7s %14s %8s\n' "jar, heap" "start" "policy/s" "preflight/s" ratio "fixed p99 ms" "full GC"
+    echo "(ratio: preflight/policy req/s; CPU ratio: policy/preflight CPU µs per request, the same figure less disturbed by other load)"
+    printf '%-24s %8s %10s %12s %6s %12s %6s %13s %8s\n' "jar, heap" "start" "policy/s" "preflight/s" ratio \
+        "CPU µs/req" "CPU ratio" "fixed p99 ms" "full GC"
     local k
     for k in "${keys[@]}"; do
-        printf '%-28s %5sms %11s %13s %7s %14s %8s\n' "$k" "${start_times[$k]}" "${policy_rps[$k]}" "${preflight_rps[$k]}" \
+        printf '%-24s %6sms %10s %12s %6s %12s %9s %13s %8s\n' "$k" "${start_times[$k]}" "${policy_rps[$k]}" "${preflight_rps[$k]}" \
             "$(awk -v a="${preflight_rps[$k]}" -v b="${policy_rps[$k]}" 'BEGIN {printf "%.2f", a/b}')" \
+            "${policy_us[$k]}/${preflight_us[$k]}" \
+            "$(awk -v a="${policy_us[$k]}" -v b="${preflight_us[$k]}" 'BEGIN {printf "%.2f", a/b}')" \
             "${fixed_p99[$k]:-n/a}" "${full_gcs[$k]}"
     done
     set -- $HEAPS
@@ -281,7 +311,7 @@ run_start() {
         [ "$version" -ge 25 ] && variants+=" aotcache" && [ $aot = 1 ] && variants+=" aot+aotcache"
     fi
     echo "jar $JAR, $("$JAVA" -version 2>&1 | head -1), $(nproc) CPUs; $START_RUNS starts per variant; load before: $(load)"
-    printf '%-14s %8s   %s\n' variant median "each start to readiness (ms), load average"
+    printf '%-14s %9s %11s   %s\n' variant median "median CPU" "each start to readiness (ms); load average before each"
     for variant in $variants; do
         local flags=(-Xmx512m) target=$extracted
         case $variant in
@@ -306,15 +336,17 @@ run_start() {
             (cd "$work" && mkdir -p train && cd train && "$JAVA" "${train[@]}" -Dspring.context.exit=onRefresh -jar "$extracted" \
                 "${SERVICE_ARGS[@]}" >"$work/train-$variant.log" 2>&1) || { tail -20 "$work/train-$variant.log" >&2; exit 1; }
         fi
-        local times=()
+        local times=() cpus=()
         for run in $(seq 1 "$START_RUNS"); do
             local l; l=$(load)
             start_service "$work/start-$variant-$run" "$JAVA" "${flags[@]}" $JAVA_OPTS -jar "$target" "${SERVICE_ARGS[@]}"
             stop_service
             times+=("$start_ms")
+            cpus+=("$start_cpu_ms")
             loads+="$l "
         done
-        printf '%-14s %6s ms   %s\n' "$variant" "$(echo "${times[*]}" | median)" "${times[*]}; load ${loads:-}"
+        printf '%-14s %6s ms %8s ms   %s\n' "$variant" "$(echo "${times[*]}" | median)" "$(echo "${cpus[*]}" | median)" \
+            "${times[*]}; load ${loads:-}"
         loads=
     done
 }

@@ -317,11 +317,12 @@ run_start() {
         case $variant in
             jar) target=$JAR ;;
             extracted) ;;
-            cds) flags+=(-XX:SharedArchiveFile="$work/app.jsa") ;;
+            # -Xshare:on and -XX:AOTMode=on: a start that cannot use its archive fails instead of counting as one.
+            cds) flags+=(-XX:SharedArchiveFile="$work/app.jsa" -Xshare:on) ;;
             aot) flags+=(-Dspring.aot.enabled=true) ;;
-            aot+cds) flags+=(-Dspring.aot.enabled=true -XX:SharedArchiveFile="$work/app-aot.jsa") ;;
-            aotcache) flags+=(-XX:AOTCache="$work/app.aot") ;;
-            aot+aotcache) flags+=(-Dspring.aot.enabled=true -XX:AOTCache="$work/app-aot.aot") ;;
+            aot+cds) flags+=(-Dspring.aot.enabled=true -XX:SharedArchiveFile="$work/app-aot.jsa" -Xshare:on) ;;
+            aotcache) flags+=(-XX:AOTCache="$work/app.aot" -XX:AOTMode=on) ;;
+            aot+aotcache) flags+=(-Dspring.aot.enabled=true -XX:AOTCache="$work/app-aot.aot" -XX:AOTMode=on) ;;
             *) echo "unknown variant $variant" >&2; exit 2 ;;
         esac
         # The training runs: the same flags, stopping once the context is refreshed.
@@ -333,7 +334,7 @@ run_start() {
             aot+aotcache) train=(-Xmx512m -Dspring.aot.enabled=true -XX:AOTCacheOutput="$work/app-aot.aot") ;;
         esac
         if [ ${#train[@]} -gt 0 ]; then
-            (cd "$work" && mkdir -p train && cd train && "$JAVA" "${train[@]}" -Dspring.context.exit=onRefresh -jar "$extracted" \
+            (cd "$work" && mkdir -p train && cd train && "$JAVA" "${train[@]}" $JAVA_OPTS -Dspring.context.exit=onRefresh -jar "$extracted" \
                 "${SERVICE_ARGS[@]}" >"$work/train-$variant.log" 2>&1) || { tail -20 "$work/train-$variant.log" >&2; exit 1; }
         fi
         local times=() cpus=()

@@ -32,4 +32,28 @@ class DockerfileTest {
                 "COPY deploy/ssh/ssh_config /etc/ssh/ssh_config.d/gatekeeper.conf");
         assertThat(Path.of("deploy/ssh/ssh_config")).exists();
     }
+
+    /**
+     * The image starts from a JDK AOT cache (README "Performance": start to readiness), which the JVM uses only when
+     * the run has the training run's --enable-native-access: so the training runs after JAVA_TOOL_OPTIONS is set, on
+     * an in-memory ledger (the image carries no database), and the entry point starts the same jar from the cache.
+     */
+    @Test
+    void theImageStartsFromAnAotCacheTrainedWithItsOwnOptions() throws IOException {
+        String dockerfile = Files.readString(Path.of("Dockerfile"));
+        String runtime = dockerfile.substring(dockerfile.lastIndexOf("\nFROM "));
+
+        int options = runtime.indexOf("ENV JAVA_TOOL_OPTIONS=");
+        int training = runtime.indexOf("java -XX:AOTCacheOutput=gatekeeper.aot -Dspring.context.exit=onRefresh -jar gatekeeper.jar");
+        assertThat(options).as("JAVA_TOOL_OPTIONS is set in the runtime stage").isNotNegative();
+        assertThat(training).as("the training run comes after JAVA_TOOL_OPTIONS").isGreaterThan(options);
+        assertThat(runtime.substring(options, runtime.indexOf('\n', options))).contains("--enable-native-access=ALL-UNNAMED");
+        assertThat(runtime.substring(training, runtime.indexOf("\n", runtime.indexOf("\n", training) + 1)))
+                .contains("--spring.datasource.url=jdbc:h2:mem:");
+        assertThat(runtime.indexOf("USER ")).as("trained as root, before the image drops to its user")
+                .isGreaterThan(training);
+        assertThat(runtime).contains("ENTRYPOINT [\"java\", \"-XX:AOTCache=gatekeeper.aot\", \"-jar\", \"gatekeeper.jar\"]");
+        assertThat(dockerfile).contains("cp target/migration-gatekeeper-*.jar gatekeeper.jar",
+                "-jar gatekeeper.jar extract --layers --destination /layers");
+    }
 }

@@ -56,6 +56,24 @@ class HelmChartTest {
         assertThat(config).contains("gatekeeper:", "enforcement: enforce", "safe-cache-modes:");
     }
 
+    /**
+     * The heap and the limit follow the measurement of README "Performance" (a fixed 128 MiB heap inside 512 MiB), and
+     * the options keep --enable-native-access, without which the JVM silently skips the image's AOT cache.
+     */
+    @Test
+    void theJvmGetsTheMeasuredHeapAndCanUseTheImagesAotCache() {
+        List<Map<String, Object>> objects = render(t -> t.set("replicaCount", "1"));
+        Map<String, Object> container = first(path(one(objects, "Deployment"), "spec", "template", "spec")
+                .get("containers"));
+
+        String javaOptions = ((List<Map<String, Object>>) container.get("env")).stream()
+                .filter(e -> "JAVA_TOOL_OPTIONS".equals(e.get("name"))).map(e -> (String) e.get("value"))
+                .findFirst().orElseThrow();
+        assertThat(javaOptions.split(" ")).contains("-Xmx128m", "-XX:+UseG1GC", "--enable-native-access=ALL-UNNAMED");
+        assertThat(path(container, "resources", "limits")).containsEntry("memory", "512Mi");
+        assertThat(path(container, "resources", "requests")).containsEntry("memory", "384Mi");
+    }
+
     @Test
     void everyOptionalFeatureRenders() {
         List<Map<String, Object>> objects = render(EVERYTHING_ON);

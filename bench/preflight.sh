@@ -19,7 +19,7 @@
 #   QUIET_LOAD []: wait before each heap's run until the 1-minute load average is below this (e.g. 1)
 #   START_RUNS [5]: starts per variant in "start" mode; VARIANTS: which (default: all that apply)
 #
-# Needs wrk (Debian), node with autocannon (npm), curl and a JDK; installs wrk and autocannon when missing.
+# Needs curl, openssl and a JDK; installs wrk, jq and npm (Debian) and autocannon (npm) when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -70,8 +70,14 @@ stop_service() {
 trap 'stop_service; rm -rf "$work"' EXIT
 
 need_tools() {
-    if ! command -v wrk >/dev/null; then
-        apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
+    local missing=()
+    command -v wrk >/dev/null || missing+=(wrk)
+    command -v jq >/dev/null || missing+=(jq)
+    if [ "$AUTOCANNON" = 1 ] && ! command -v autocannon >/dev/null && ! command -v npm >/dev/null; then
+        missing+=(npm)
+    fi
+    if [ ${#missing[@]} -gt 0 ]; then
+        apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "${missing[@]}"; }
     fi
     if [ "$AUTOCANNON" = 1 ] && ! command -v autocannon >/dev/null; then
         npm install -g --silent autocannon@9.0.0

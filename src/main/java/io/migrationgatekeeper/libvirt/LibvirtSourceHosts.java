@@ -7,8 +7,12 @@ import io.migrationgatekeeper.policy.SourceHostFacts;
 import io.migrationgatekeeper.preflight.DomainId;
 import io.migrationgatekeeper.preflight.LiveDefinition;
 import io.migrationgatekeeper.preflight.SourceHosts;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.libvirt.Domain;
+import org.libvirt.Error.ErrorNumber;
+import org.libvirt.LibvirtException;
 import org.springframework.stereotype.Component;
 
 @Component
@@ -57,6 +61,28 @@ class LibvirtSourceHosts implements SourceHosts {
             Domain domain = id.uuid() != null ? session.domainByUuid(id.uuid()) : session.domainByName(id.name());
             return new LiveDefinition(host.name(), domain.getName(), domain.getUUIDString(), domain.isActive() == 1,
                     domain.getXMLDesc(0));
+        });
+    }
+
+    /** {@code VIR_CONNECT_LIST_DOMAINS_ACTIVE}. */
+    private static final int ACTIVE = 1;
+
+    @Override
+    public List<LiveDefinition> running(InventoryHost host) {
+        return connections.call(host, "listing the running domains", session -> {
+            List<LiveDefinition> running = new ArrayList<>();
+            for (Domain domain : session.allDomains(ACTIVE)) {
+                try {
+                    running.add(new LiveDefinition(host.name(), domain.getName(), domain.getUUIDString(), true,
+                            domain.getXMLDesc(0)));
+                } catch (LibvirtException e) {
+                    // It stopped (or migrated away) between the listing and the read: it no longer runs here.
+                    if (HostConnections.code(e) != ErrorNumber.VIR_ERR_NO_DOMAIN) {
+                        throw e;
+                    }
+                }
+            }
+            return running;
         });
     }
 }

@@ -12,6 +12,7 @@ import io.migrationgatekeeper.policy.StorageMigration;
 import io.migrationgatekeeper.policy.UnsafeOverride;
 import io.migrationgatekeeper.policy.Violation;
 import io.migrationgatekeeper.preflight.DomainId;
+import io.migrationgatekeeper.preflight.LiveDefinition;
 import io.migrationgatekeeper.preflight.PreflightService;
 import io.migrationgatekeeper.security.Caller;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,14 @@ class Decider {
     }
 
     MigrationDecision decide(MigrationRequestJson body, String requester) {
+        return decide(body, requester, null);
+    }
+
+    /**
+     * @param listed the domain's live definition as a listing of the source host just read it (a drain), or null to
+     *               read it now
+     */
+    MigrationDecision decide(MigrationRequestJson body, String requester, LiveDefinition listed) {
         if (body.domain() == null || body.domain().isBlank()) {
             throw new InvalidMigrationRequestException("domain", "is required: the domain's name or UUID on sourceHost");
         }
@@ -66,7 +75,9 @@ class Decider {
         }
         MigrationOptions options = MigrationOptions.of(body.options());
 
-        PreflightService.Result live = evaluator.evaluate(domainId(body.domain()), request, DecisionMetrics.Kind.MIGRATION);
+        PreflightService.Result live = listed != null
+                ? evaluator.evaluate(listed, request, DecisionMetrics.Kind.MIGRATION)
+                : evaluator.evaluate(domainId(body.domain()), request, DecisionMetrics.Kind.MIGRATION);
         PreflightService.Result destination = null;
         if (body.destinationXml() != null) {
             destination = evaluator.evaluateDestination(body.destinationXml(), request);

@@ -51,7 +51,12 @@ class Ledger {
     record Claimed(String caller, String key, String token) implements KeyClaim {}
 
     /** The first request with the key was answered: {@code status} and the ledger entries that answer names. */
-    record Answered(int status, String decisionId, String jobId) implements KeyClaim {}
+    record Answered(int status, String decisionId, String jobId, String drainId) implements KeyClaim {
+
+        Answered(int status, String decisionId, String jobId) {
+            this(status, decisionId, jobId, null);
+        }
+    }
 
     record InFlight() implements KeyClaim {}
 
@@ -87,7 +92,7 @@ class Ledger {
                     insertDecision(decision.record());
                     MigrationJob job = null;
                     if (!decision.denied()) {
-                        job = insertJob(MigrationJob.queued(UUID.randomUUID().toString(), decision, now));
+                        job = insertJob(MigrationJob.queued(UUID.randomUUID().toString(), decision, now), null);
                     }
                     if (claim != null && !answerKey(claim, decision.denied() ? 422 : 202, decision.id(),
                             job == null ? null : job.id())) {
@@ -122,6 +127,96 @@ class Ledger {
                 .update();
     }
 
+    /** A preflight's decision, when {@code gatekeeper.ledger.record-preflight} asks for them. */
+    void recordPreflight(DecisionRecord d) {
+        guarded(() -> jdbc.sql("""
+                INSERT INTO decisions (id, decided_at, kind, requester, domain_name, domain_uuid, source_host,
+                    target_host, decision, rule_decision, enforcement, reasons, override_reason, policy_revision,
+                    request, evaluation)
+                VALUES (:id, :at, 'preflight', :requester, :name, :uuid, :source, :target, :decision, :rule,
+                    :enforcement, :reasons, :override, :revision, NULL, :evaluation)""")
+                .param("id", d.id()).param("at", time(d.decidedAt()))
+                .param("requester", d.requester()).param("name", d.domainName()).param("uuid", d.domainUuid())
+                .param("source", d.sourceHost()).param("target", d.targetHost()).param("decision", d.decision().name())
+                .param("rule", d.ruleDecision().name()).param("enforcement", d.enforcement().value())
+                .param("reasons", String.join(",", d.reasons())).param("override", d.overrideReason())
+                .param("revision", d.policyRevision())
+                .param("evaluation", d.evaluation() == null ? null : json.writeValueAsString(d.evaluation()))
+                .update());
+    }
+
+    /** One row of {@code GET /v1/decisions}: the record and whether a migration or a preflight made it. */
+    record RecordedDecision(String kind, DecisionRecord record) {}
+
+    /**
+     * Newest first, by {@code (decided_at, id)}, from before {@code before} (null: from the newest). At most one
+     * filter column is served by an index ({@code V3__…}); the others filter the rows that index yields.
+     */
+    List<RecordedDecision> decisions(DecisionFilter filter, DecisionCursor.Position before, int limit) {
+        Query query = decisionsQuery(filter, before, limit);
+        return guarded(() -> jdbc.sql(query.sql()).params(query.params()).query((rs, n) -> {
+            String reasons = rs.getString("reasons");
+            String enforcement = rs.getString("enforcement");
+            return new RecordedDecision(rs.getString("kind"), new DecisionRecord(rs.getString("id"),
+                    instant(rs, "decided_at"), rs.getString("requester"), rs.getString("domain_name"),
+                    rs.getString("domain_uuid"), rs.getString("source_host"), rs.getString("target_host"),
+                    Decision.valueOf(rs.getString("decision")), Decision.valueOf(rs.getString("rule_decision")),
+                    enforcement == null ? Enforcement.ENFORCE
+                            : Enforcement.valueOf(enforcement.toUpperCase(java.util.Locale.ROOT)),
+                    reasons == null || reasons.isEmpty() ? List.of() : Arrays.asList(reasons.split(",")),
+                    rs.getString("override_reason"), rs.getString("policy_revision"), null, null));
+        }).list());
+    }
+
+    /** A statement and its parameters: what {@link #decisions} runs, and what the plan tests explain. */
+    record Query(String sql, Map<String, Object> params) {}
+
+    static Query decisionsQuery(DecisionFilter filter, DecisionCursor.Position before, int limit) {
+        StringBuilder sql = new StringBuilder("""
+                SELECT id, decided_at, kind, requester, domain_name, domain_uuid, source_host, target_host, decision,
+                    rule_decision, enforcement, reasons, override_reason, policy_revision
+                FROM decisions WHERE 1 = 1""");
+        Map<String, Object> params = new HashMap<>();
+        if (filter.decision() != null) {
+            sql.append(" AND decision = :decision");
+            params.put("decision", filter.decision().name());
+        }
+        if (filter.sourceHost() != null) {
+            sql.append(" AND source_host = :source");
+            params.put("source", filter.sourceHost());
+        }
+        if (filter.targetHost() != null) {
+            sql.append(" AND target_host = :target");
+            params.put("target", filter.targetHost());
+        }
+        if (filter.domainUuid() != null) {
+            sql.append(" AND domain_uuid = :uuid");
+            params.put("uuid", filter.domainUuid());
+        }
+        if (filter.domainName() != null) {
+            sql.append(" AND domain_name = :name");
+            params.put("name", filter.domainName());
+        }
+        if (filter.since() != null) {
+            sql.append(" AND decided_at >= :since");
+            params.put("since", time(filter.since()));
+        }
+        if (before != null) {
+            // A row value comparison: PostgreSQL turns it into one index bound on (…, decided_at, id).
+            sql.append(" AND (decided_at, id) < (:beforeAt, :beforeId)");
+            params.put("beforeAt", time(before.decidedAt()));
+            params.put("beforeId", before.id());
+        }
+        // The most selective equality filter leads the order too: a no-op for the result (it is one value), but H2
+        // then reads its index (lead, decided_at, id) in order and stops at the limit instead of sorting every match.
+        String lead = filter.domainUuid() != null ? "domain_uuid DESC, " : filter.domainName() != null
+                ? "domain_name DESC, " : filter.sourceHost() != null ? "source_host DESC, " : filter.targetHost() != null
+                ? "target_host DESC, " : filter.decision() != null ? "decision DESC, " : "";
+        sql.append(" ORDER BY ").append(lead).append("decided_at DESC, id DESC LIMIT :limit");
+        params.put("limit", limit);
+        return new Query(sql.toString(), params);
+    }
+
     Optional<DecisionRecord> decision(String id) {
         return guarded(() -> jdbc.sql("SELECT * FROM decisions WHERE id = :id").param("id", id)
                 .query((rs, n) -> decision(rs)).optional());
@@ -145,15 +240,15 @@ class Ledger {
 
     // --- jobs -------------------------------------------------------------------------------------------------
 
-    private MigrationJob insertJob(MigrationJob job) {
+    private MigrationJob insertJob(MigrationJob job, String drainId) {
         long seq = jdbc.sql("SELECT NEXTVAL('migration_job_seq')").query(Long.class).single();
         jdbc.sql("""
                 INSERT INTO migration_jobs (id, seq, decision_id, decision, domain_name, domain_uuid, source_host,
                     target_host, state, active_domain, requester, override_reason, flags, parameters_json,
-                    options_json, created_at)
+                    options_json, created_at, drain_id)
                 VALUES (:id, :seq, :decisionId, :decision, :name, :uuid, :source, :target, 'QUEUED', :uuid,
-                    :requester, :override, :flags, :plan, :options, :created)""")
-                .param("id", job.id()).param("seq", seq).param("decisionId", job.decisionId())
+                    :requester, :override, :flags, :plan, :options, :created, :drain)""")
+                .param("id", job.id()).param("seq", seq).param("decisionId", job.decisionId()).param("drain", drainId)
                 .param("decision", job.decision()).param("name", job.domainName()).param("uuid", job.domainUuid())
                 .param("source", job.sourceHost()).param("target", job.targetHost())
                 .param("requester", job.requester()).param("override", job.overrideReason())
@@ -320,6 +415,88 @@ class Ledger {
         return counts;
     }
 
+    // --- drains ----------------------------------------------------------------------------------------------
+
+    /**
+     * Records a drain, every decision it made and the job of each approved one, and answers the caller's
+     * idempotency claim: one transaction, so a drain is started whole or not at all.
+     *
+     * @param jobIds the job id chosen for each approved decision, by decision id
+     * @throws MigrationException CONFLICT when one of the domains got an active job meanwhile (nothing is recorded),
+     *                            KEY_IN_FLIGHT when the claim was taken over by a retry
+     */
+    void startDrain(DrainRecord drain, List<MigrationDecision> decisions, Map<String, String> jobIds, Claimed claim) {
+        guarded(() -> {
+            try {
+                return transactions.execute(status -> {
+                    jdbc.sql("""
+                            INSERT INTO drains (id, created_at, requester, source_host, override_reason, plan)
+                            VALUES (:id, :at, :requester, :source, :override, :plan)""")
+                            .param("id", drain.id()).param("at", time(drain.createdAt()))
+                            .param("requester", drain.requester()).param("source", drain.sourceHost())
+                            .param("override", drain.overrideReason()).param("plan", json.writeValueAsString(drain.plan()))
+                            .update();
+                    for (MigrationDecision decision : decisions) {
+                        insertDecision(decision.record());
+                        if (!decision.denied()) {
+                            insertJob(MigrationJob.queued(jobIds.get(decision.id()), decision, drain.createdAt()),
+                                    drain.id());
+                        }
+                    }
+                    if (claim != null && !answerKey(claim, 202, null, null, drain.id())) {
+                        status.setRollbackOnly();
+                        throw new MigrationException(MigrationException.Reason.KEY_IN_FLIGHT, "the Idempotency-Key '"
+                                + claim.key() + "' was taken over by a retry while this drain was being planned");
+                    }
+                    return null;
+                });
+            } catch (DuplicateKeyException e) {
+                throw new MigrationException(MigrationException.Reason.CONFLICT, "a domain on " + drain.sourceHost()
+                        + " got an active migration while the drain was being planned; nothing was started, retry the"
+                        + " drain");
+            }
+        });
+    }
+
+    Optional<DrainRecord> drain(String id) {
+        return guarded(() -> jdbc.sql("SELECT * FROM drains WHERE id = :id").param("id", id)
+                .query((rs, n) -> new DrainRecord(rs.getString("id"), instant(rs, "created_at"),
+                        rs.getString("requester"), rs.getString("source_host"), rs.getString("override_reason"),
+                        instant(rs, "cancelled_at"), json.readValue(rs.getString("plan"), DrainRecord.Plan.class)))
+                .optional());
+    }
+
+    List<MigrationJob> drainJobs(String drainId) {
+        return guarded(() -> jdbc.sql("SELECT * FROM migration_jobs WHERE drain_id = :drain ORDER BY seq")
+                .param("drain", drainId).query((rs, n) -> job(rs)).list());
+    }
+
+    /** Marks the drain cancelled (the first cancel's time stays); false if there is no such drain. */
+    boolean cancelDrain(String id, Instant now) {
+        return guarded(() -> jdbc.sql("UPDATE drains SET cancelled_at = COALESCE(cancelled_at, :now) WHERE id = :id")
+                .param("now", time(now)).param("id", id).update() == 1);
+    }
+
+    /** The active (QUEUED or RUNNING) jobs leaving a host: domain UUID → job id. */
+    Map<String, String> activeOn(String sourceHost) {
+        Map<String, String> active = new HashMap<>();
+        guarded(() -> jdbc.sql("""
+                SELECT id, domain_uuid FROM migration_jobs WHERE state IN ('QUEUED', 'RUNNING') AND source_host = :source""")
+                .param("source", sourceHost)
+                .query((rs, n) -> active.put(rs.getString("domain_uuid"), rs.getString("id"))).list());
+        return active;
+    }
+
+    /** The active (QUEUED or RUNNING) jobs per target host. */
+    Map<String, Integer> activeByTarget() {
+        Map<String, Integer> counts = new HashMap<>();
+        guarded(() -> jdbc.sql("""
+                SELECT target_host, COUNT(*) AS n FROM migration_jobs WHERE state IN ('QUEUED', 'RUNNING')
+                GROUP BY target_host""")
+                .query((rs, n) -> counts.put(rs.getString("target_host"), rs.getInt("n"))).list());
+        return counts;
+    }
+
     // --- idempotency ------------------------------------------------------------------------------------------
 
     /**
@@ -341,12 +518,14 @@ class Ledger {
                     // Someone holds it: look at what they made of it.
                 }
                 Optional<Map<String, Object>> row = jdbc.sql("""
-                        SELECT request_hash, status, decision_id, job_id, claim_token, lease_until FROM idempotency_claims
+                        SELECT request_hash, status, decision_id, job_id, drain_id, claim_token, lease_until
+                        FROM idempotency_claims
                         WHERE caller = :caller AND idem_key = :key""")
                         .param("caller", caller).param("key", key)
                         .query((rs, n) -> Map.<String, Object>of("hash", rs.getString("request_hash"),
                                 "status", rs.getInt("status"), "decision", Optional.ofNullable(rs.getString("decision_id")),
-                                "job", Optional.ofNullable(rs.getString("job_id")), "token", rs.getString("claim_token"),
+                                "job", Optional.ofNullable(rs.getString("job_id")),
+                                "drain", Optional.ofNullable(rs.getString("drain_id")), "token", rs.getString("claim_token"),
                                 "lease", instant(rs, "lease_until"))).optional();
                 if (row.isEmpty()) {
                     continue; // released meanwhile: claim it again
@@ -358,7 +537,8 @@ class Ledger {
                 int status = (Integer) claim.get("status");
                 if (status != 0) {
                     return new Answered(status, ((Optional<?>) claim.get("decision")).map(Object::toString).orElse(null),
-                            ((Optional<?>) claim.get("job")).map(Object::toString).orElse(null));
+                            ((Optional<?>) claim.get("job")).map(Object::toString).orElse(null),
+                            ((Optional<?>) claim.get("drain")).map(Object::toString).orElse(null));
                 }
                 if (((Instant) claim.get("lease")).isAfter(now)) {
                     return new InFlight();
@@ -378,10 +558,14 @@ class Ledger {
     }
 
     private boolean answerKey(Claimed claim, int status, String decisionId, String jobId) {
+        return answerKey(claim, status, decisionId, jobId, null);
+    }
+
+    private boolean answerKey(Claimed claim, int status, String decisionId, String jobId, String drainId) {
         return jdbc.sql("""
-                UPDATE idempotency_claims SET status = :status, decision_id = :decision, job_id = :job
+                UPDATE idempotency_claims SET status = :status, decision_id = :decision, job_id = :job, drain_id = :drain
                 WHERE caller = :caller AND idem_key = :key AND status = 0 AND claim_token = :token""")
-                .param("status", status).param("decision", decisionId).param("job", jobId)
+                .param("status", status).param("decision", decisionId).param("job", jobId).param("drain", drainId)
                 .param("caller", claim.caller()).param("key", claim.key()).param("token", claim.token()).update() == 1;
     }
 
@@ -412,6 +596,11 @@ class Ledger {
             int decisions = jdbc.sql("""
                     DELETE FROM decisions WHERE decided_at < :cutoff
                     AND NOT EXISTS (SELECT 1 FROM migration_jobs j WHERE j.decision_id = decisions.id)""")
+                    .param("cutoff", time(cutoff)).update();
+            // A drain goes once its jobs have.
+            jdbc.sql("""
+                    DELETE FROM drains WHERE created_at < :cutoff
+                    AND NOT EXISTS (SELECT 1 FROM migration_jobs j WHERE j.drain_id = drains.id)""")
                     .param("cutoff", time(cutoff)).update();
             return new Purged(keys, jobs, decisions);
         }));

@@ -15,7 +15,10 @@ final class MigrationException extends RuntimeException {
         /** The caller's Idempotency-Key was first used with another body. */
         KEY_REUSED,
         /** The first request with the caller's Idempotency-Key is still being decided. */
-        KEY_IN_FLIGHT
+        KEY_IN_FLIGHT,
+        DRAIN_NOT_FOUND,
+        /** A cancel for a drain none of whose jobs is still queued or running. */
+        DRAIN_ENDED
     }
 
     private final Reason reason;

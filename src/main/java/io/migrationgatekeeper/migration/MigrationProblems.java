@@ -27,6 +27,8 @@ class MigrationProblems {
             case ENDED -> ProblemType.MIGRATION_ENDED;
             case KEY_REUSED -> ProblemType.IDEMPOTENCY_KEY_REUSED;
             case KEY_IN_FLIGHT -> ProblemType.IDEMPOTENCY_KEY_IN_FLIGHT;
+            case DRAIN_NOT_FOUND -> ProblemType.DRAIN_NOT_FOUND;
+            case DRAIN_ENDED -> ProblemType.DRAIN_ENDED;
         };
         ResponseEntity<Object> problem = ProblemAdvice.problem(type, e.getMessage(), e.details(), request);
         return e.reason() == MigrationException.Reason.KEY_IN_FLIGHT

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 import java.time.Duration;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 /**
@@ -46,10 +47,12 @@ public class PreflightService {
     private final SourceHosts sourceHosts;
     private final DecisionMetrics metrics;
     private final DecisionLog decisionLog;
+    private final ApplicationEventPublisher events;
 
     PreflightService(PreflightProperties properties, EffectivePolicy policy, HostInventory inventory,
-            SourceHosts sourceHosts, DecisionMetrics metrics, DecisionLog decisionLog) {
+            SourceHosts sourceHosts, DecisionMetrics metrics, DecisionLog decisionLog, ApplicationEventPublisher events) {
         this.decisionLog = decisionLog;
+        this.events = events;
         this.parser = new DomainXmlParser(properties.maxDepth(), properties.maxDisks());
         this.policy = policy;
         this.inventory = inventory;
@@ -77,6 +80,12 @@ public class PreflightService {
                 request, start, kind);
     }
 
+    /** The same evaluation of a definition already read from {@code request.sourceHost()} (a host's listing). */
+    public Result evaluate(LiveDefinition live, MigrationRequest request, DecisionMetrics.Kind kind) {
+        return evaluate(live.xml().getBytes(StandardCharsets.UTF_8), new Definition("host", live.host(), live.active()),
+                request, System.nanoTime(), kind);
+    }
+
     /** The definition a migration sends for the target ({@code destination_xml}): judged, not counted again. */
     public Result evaluateDestination(String destinationXml, MigrationRequest request) {
         return evaluate(destinationXml.getBytes(StandardCharsets.UTF_8), new Definition("destination", null, null),
@@ -97,11 +106,15 @@ public class PreflightService {
         // A migration's decision is logged by the migration service, which also weighs destination_xml.
         if (kind == DecisionMetrics.Kind.PREFLIGHT) {
             decisionId = UUID.randomUUID().toString();
-            decisionLog.write(new DecisionLog.Entry(decisionId, Instant.now(), "preflight", Caller.name(),
+            Instant decidedAt = Instant.now();
+            decisionLog.write(new DecisionLog.Entry(decisionId, decidedAt, "preflight", Caller.name(),
                     DecisionLog.clientAddress(), request.sourceHost(), request.targetHost(), domain.name(), domain.uuid(),
                     evaluation.decision().name(), evaluation.ruleDecision().name(), evaluation.enforcement().value(),
                     Violation.reasonCodes(evaluation.violations()),
                     request.override().map(UnsafeOverride::reason).orElse(null), policy.revision()));
+            Result result = new Result(decisionId, domain, definition, request, evaluation, policy.revision());
+            events.publishEvent(new PreflightDecided(result, Caller.name(), decidedAt));
+            return result;
         }
         return new Result(decisionId, domain, definition, request, evaluation, policy.revision());
     }

@@ -15,4 +15,10 @@ public interface SourceHosts {
 
     /** The domain's current definition on the host: the live XML if it runs, else the persistent one. */
     LiveDefinition definition(InventoryHost host, DomainId id);
+
+    /**
+     * The live definitions of every domain running on the host, in one bounded call (a domain that stops while it
+     * is listed is left out).
+     */
+    java.util.List<LiveDefinition> running(InventoryHost host);
 }

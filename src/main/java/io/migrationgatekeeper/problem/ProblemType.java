@@ -33,6 +33,8 @@ public enum ProblemType {
     MIGRATION_NOT_FOUND("migration-not-found", HttpStatus.NOT_FOUND, "No such migration"),
     MIGRATION_CONFLICT("migration-conflict", HttpStatus.CONFLICT, "Another migration of this domain is active"),
     MIGRATION_ENDED("migration-ended", HttpStatus.CONFLICT, "The migration has already ended"),
+    DRAIN_NOT_FOUND("drain-not-found", HttpStatus.NOT_FOUND, "No such drain"),
+    DRAIN_ENDED("drain-ended", HttpStatus.CONFLICT, "The drain has no migration left to cancel"),
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", HttpStatus.UNPROCESSABLE_CONTENT,
             "Idempotency-Key reused with a different request"),
     IDEMPOTENCY_KEY_IN_FLIGHT("idempotency-key-in-flight", HttpStatus.CONFLICT,

@@ -52,7 +52,11 @@ class SecurityConfiguration {
                         .requestMatchers("/actuator/**").denyAll()
                         .requestMatchers(HttpMethod.POST, "/v1/preflight").hasAuthority(Scope.PREFLIGHT.authority())
                         .requestMatchers("/v1/migrations", "/v1/migrations/**").hasAuthority(Scope.MIGRATE.authority())
-                        .requestMatchers(HttpMethod.GET, "/v1/hosts", "/v1/hosts/**", "/v1/policy")
+                        // A dry run needs only preflight: the controller tells the two apart by the body.
+                        .requestMatchers(HttpMethod.POST, "/v1/drains")
+                        .hasAnyAuthority(Scope.PREFLIGHT.authority(), Scope.MIGRATE.authority())
+                        .requestMatchers("/v1/drains", "/v1/drains/**").hasAuthority(Scope.MIGRATE.authority())
+                        .requestMatchers(HttpMethod.GET, "/v1/hosts", "/v1/hosts/**", "/v1/policy", "/v1/decisions")
                         .hasAuthority(Scope.READ.authority())
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(oauth -> oauth
@@ -126,7 +130,10 @@ class SecurityConfiguration {
         if (path.startsWith("/v1/migrations")) {
             return "scope 'migrate'";
         }
-        if (path.startsWith("/v1/hosts") || path.startsWith("/v1/policy")) {
+        if (path.startsWith("/v1/drains")) {
+            return path.equals("/v1/drains") ? "scope 'preflight' (a dry run) or 'migrate'" : "scope 'migrate'";
+        }
+        if (path.startsWith("/v1/hosts") || path.startsWith("/v1/policy") || path.startsWith("/v1/decisions")) {
             return "scope 'read'";
         }
         return "this endpoint is closed";

@@ -80,7 +80,7 @@ final class JobMachine {
 
     Migrations migrations(Decider decider) {
         JobScheduler scheduler = new JobScheduler(ledger, gateway, inventory, properties,
-                new LedgerProperties(Duration.ofDays(30)), events::add, clock);
+                new LedgerProperties(Duration.ofDays(30), false), events::add, clock);
         return new Migrations(decider, ledger, scheduler, gateway, inventory, events::add, clock);
     }
 

@@ -211,7 +211,7 @@ class JobMachineTest {
                 org.springframework.util.unit.DataSize.ofMegabytes(1));
 
         assertThatThrownBy(() -> new JobScheduler(machine.ledger, machine.gateway, machine.inventory, tooShort,
-                new LedgerProperties(Duration.ofDays(30)), machine.events::add, machine.clock))
+                new LedgerProperties(Duration.ofDays(30), false), machine.events::add, machine.clock))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageContaining("gatekeeper.migrations.orphan-after")
                 .hasMessageContaining("gatekeeper.libvirt.call-timeout");

@@ -1,0 +1,93 @@
+package io.migrationgatekeeper.migration;
+
+import io.migrationgatekeeper.policy.InvalidMigrationRequestException;
+import io.migrationgatekeeper.problem.ApiException;
+import io.migrationgatekeeper.problem.BoundedBody;
+import io.migrationgatekeeper.problem.ProblemType;
+import io.migrationgatekeeper.problem.StrictJson;
+import io.migrationgatekeeper.security.Caller;
+import io.migrationgatekeeper.security.Scope;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code /v1/drains}. Starting, reading and cancelling a drain needs scope {@code migrate}; a dry run needs
+ * {@code preflight} (or {@code migrate}). Like migration jobs, a drain is the fleet's, not its requester's: any
+ * caller with {@code migrate} may read or cancel it by its id.
+ */
+@RestController
+class DrainsController {
+
+    private final Drains drains;
+    private final long maxBodyBytes;
+    private final StrictJson<DrainRequestJson> reader;
+
+    DrainsController(Drains drains, MigrationProperties properties, JsonMapper json) {
+        this.drains = drains;
+        this.maxBodyBytes = properties.maxBodyBytes().toBytes();
+        this.reader = new StrictJson<>(json, DrainRequestJson.class);
+    }
+
+    @PostMapping(path = "/v1/drains", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<DrainView> create(@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+            HttpServletRequest http) {
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
+            throw new InvalidMigrationRequestException("Idempotency-Key", "must be 1 to 200 characters");
+        }
+        byte[] body = BoundedBody.read(http, maxBodyBytes);
+        DrainRequestJson request = reader.read(body);
+        if (Boolean.TRUE.equals(request.dryRun())) {
+            if (!Caller.may(Scope.PREFLIGHT) && !Caller.may(Scope.MIGRATE)) {
+                throw forbidden("scope 'preflight' (a dry run) or 'migrate'");
+            }
+            return ResponseEntity.ok(drains.dryRun(request));
+        }
+        if (!Caller.may(Scope.MIGRATE)) {
+            throw forbidden("scope 'migrate' (a dry run, \"dryRun\": true, needs only 'preflight')");
+        }
+        Drains.Started started = drains.start(request, sha256(body), idempotencyKey, Caller.name());
+        ResponseEntity.BodyBuilder answer = ResponseEntity.accepted()
+                .location(URI.create("/v1/drains/" + started.drain().id()));
+        if (started.replayed()) {
+            answer.header("Idempotent-Replayed", "true");
+        }
+        return answer.body(started.drain());
+    }
+
+    @GetMapping(path = "/v1/drains/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    DrainView get(@PathVariable String id) {
+        return drains.find(id).orElseThrow(() -> Drains.notFound(id));
+    }
+
+    @PostMapping(path = "/v1/drains/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<DrainView> cancel(@PathVariable String id) {
+        return ResponseEntity.accepted().body(drains.cancel(id));
+    }
+
+    private static ApiException forbidden(String needed) {
+        return new ApiException(ProblemType.FORBIDDEN, "'" + Caller.name() + "' lacks the scope this needs: " + needed);
+    }
+
+    /** The key's request is the body sent to this endpoint: the same key and body sent to /v1/migrations differ. */
+    private static String sha256(byte[] body) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update("POST /v1/drains\n".getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest.digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

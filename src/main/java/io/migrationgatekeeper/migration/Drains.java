@@ -15,8 +15,6 @@ import io.migrationgatekeeper.preflight.PreflightService;
 import io.migrationgatekeeper.preflight.SourceHosts;
 import io.migrationgatekeeper.security.Caller;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -48,13 +46,11 @@ class Drains {
     private final Ledger ledger;
     private final JobScheduler scheduler;
     private final Migrations migrations;
-    private final MigrationGateway gateway;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
     Drains(Decider decider, PreflightService evaluator, SourceHosts hosts, HostInventory inventory, Ledger ledger,
-            JobScheduler scheduler, Migrations migrations, MigrationGateway gateway, ApplicationEventPublisher events,
-            Clock clock) {
+            JobScheduler scheduler, Migrations migrations, ApplicationEventPublisher events, Clock clock) {
         this.decider = decider;
         this.evaluator = evaluator;
         this.hosts = hosts;
@@ -62,7 +58,6 @@ class Drains {
         this.ledger = ledger;
         this.scheduler = scheduler;
         this.migrations = migrations;
-        this.gateway = gateway;
         this.events = events;
         this.clock = clock;
     }
@@ -137,36 +132,16 @@ class Drains {
         if (idempotencyKey == null) {
             return new Started(startNow(body, caller, null), false);
         }
-        Instant now = clock.instant();
-        Ledger.KeyClaim claim = ledger.claimKey(caller, idempotencyKey, bodyHash, now, now.plus(lease()));
-        if (claim instanceof Ledger.Reused) {
-            throw new MigrationException(MigrationException.Reason.KEY_REUSED, "Idempotency-Key '" + idempotencyKey
-                    + "' was first used for a different request");
-        }
-        if (claim instanceof Ledger.InFlight) {
-            throw new MigrationException(MigrationException.Reason.KEY_IN_FLIGHT, "the first request with"
-                    + " Idempotency-Key '" + idempotencyKey + "' is still being planned; retry shortly");
-        }
-        if (claim instanceof Ledger.Answered answered) {
-            if (answered.drainId() == null) {
-                throw new MigrationException(MigrationException.Reason.KEY_REUSED, "Idempotency-Key '" + idempotencyKey
-                        + "' was first used for a different request");
-            }
-            return new Started(find(answered.drainId()).orElseThrow(() -> new MigrationException(
-                    MigrationException.Reason.DRAIN_NOT_FOUND, "the drain Idempotency-Key '" + idempotencyKey
-                    + "' started is no longer in the ledger (gatekeeper.ledger.retention)")), true);
-        }
-        Ledger.Claimed claimed = (Ledger.Claimed) claim;
-        try {
-            return new Started(startNow(body, caller, claimed), false);
-        } catch (RuntimeException e) {
-            try {
-                ledger.releaseKey(claimed);
-            } catch (RuntimeException release) {
-                e.addSuppressed(release);
-            }
-            throw e;
-        }
+        return IdempotencyKeys.once(ledger, clock.instant(), migrations.lease(), caller, idempotencyKey, bodyHash,
+                "planned", answered -> {
+                    if (answered.drainId() == null) {
+                        throw IdempotencyKeys.reused(idempotencyKey); // the key answered a migration request
+                    }
+                    return new Started(find(answered.drainId()).orElseThrow(() -> new MigrationException(
+                            MigrationException.Reason.DRAIN_NOT_FOUND, "the drain Idempotency-Key '" + idempotencyKey
+                            + "' started is no longer in the ledger (gatekeeper.ledger.retention)")), true);
+                },
+                claimed -> new Started(startNow(body, caller, claimed), false));
     }
 
     private DrainView startNow(DrainRequestJson body, String caller, Ledger.Claimed claim) {
@@ -297,10 +272,5 @@ class Drains {
     static MigrationException notFound(String id) {
         String shown = id.length() > 64 ? id.substring(0, 64) + "…" : id;
         return new MigrationException(MigrationException.Reason.DRAIN_NOT_FOUND, "no drain with id " + shown);
-    }
-
-    /** How long a claimed key waits for the first request's answer: longer than listing and deciding can take. */
-    private Duration lease() {
-        return gateway.callTimeout().multipliedBy(2).plusSeconds(30);
     }
 }

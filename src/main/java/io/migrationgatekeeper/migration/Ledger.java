@@ -111,38 +111,33 @@ class Ledger {
     }
 
     private void insertDecision(DecisionRecord d) {
+        insertDecision(d, "migration");
+    }
+
+    private void insertDecision(DecisionRecord d, String kind) {
         jdbc.sql("""
                 INSERT INTO decisions (id, decided_at, kind, requester, domain_name, domain_uuid, source_host,
                     target_host, decision, rule_decision, enforcement, reasons, override_reason, policy_revision,
                     request, evaluation)
-                VALUES (:id, :at, 'migration', :requester, :name, :uuid, :source, :target, :decision, :rule,
+                VALUES (:id, :at, :kind, :requester, :name, :uuid, :source, :target, :decision, :rule,
                     :enforcement, :reasons, :override, :revision, :request, :evaluation)""")
-                .param("id", d.id()).param("at", time(d.decidedAt()))
-                .param("requester", d.requester()).param("name", d.domainName()).param("uuid", d.domainUuid())
-                .param("source", d.sourceHost()).param("target", d.targetHost()).param("decision", d.decision().name())
-                .param("rule", d.ruleDecision().name()).param("enforcement", d.enforcement().value())
-                .param("reasons", String.join(",", d.reasons())).param("override", d.overrideReason())
-                .param("revision", d.policyRevision()).param("request", json.writeValueAsString(d.request()))
-                .param("evaluation", json.writeValueAsString(d.evaluation()))
-                .update();
-    }
-
-    /** A preflight's decision, when {@code gatekeeper.ledger.record-preflight} asks for them. */
-    void recordPreflight(DecisionRecord d) {
-        guarded(() -> jdbc.sql("""
-                INSERT INTO decisions (id, decided_at, kind, requester, domain_name, domain_uuid, source_host,
-                    target_host, decision, rule_decision, enforcement, reasons, override_reason, policy_revision,
-                    request, evaluation)
-                VALUES (:id, :at, 'preflight', :requester, :name, :uuid, :source, :target, :decision, :rule,
-                    :enforcement, :reasons, :override, :revision, NULL, :evaluation)""")
-                .param("id", d.id()).param("at", time(d.decidedAt()))
+                .param("id", d.id()).param("at", time(d.decidedAt())).param("kind", kind)
                 .param("requester", d.requester()).param("name", d.domainName()).param("uuid", d.domainUuid())
                 .param("source", d.sourceHost()).param("target", d.targetHost()).param("decision", d.decision().name())
                 .param("rule", d.ruleDecision().name()).param("enforcement", d.enforcement().value())
                 .param("reasons", String.join(",", d.reasons())).param("override", d.overrideReason())
                 .param("revision", d.policyRevision())
+                .param("request", d.request() == null ? null : json.writeValueAsString(d.request()))
                 .param("evaluation", d.evaluation() == null ? null : json.writeValueAsString(d.evaluation()))
-                .update());
+                .update();
+    }
+
+    /** A preflight's decision, when {@code gatekeeper.ledger.record-preflight} asks for them. */
+    void recordPreflight(DecisionRecord d) {
+        guarded(() -> {
+            insertDecision(d, "preflight");
+            return null;
+        });
     }
 
     /** One row of {@code GET /v1/decisions}: the record and whether a migration or a preflight made it. */
@@ -154,18 +149,8 @@ class Ledger {
      */
     List<RecordedDecision> decisions(DecisionFilter filter, DecisionCursor.Position before, int limit) {
         Query query = decisionsQuery(filter, before, limit);
-        return guarded(() -> jdbc.sql(query.sql()).params(query.params()).query((rs, n) -> {
-            String reasons = rs.getString("reasons");
-            String enforcement = rs.getString("enforcement");
-            return new RecordedDecision(rs.getString("kind"), new DecisionRecord(rs.getString("id"),
-                    instant(rs, "decided_at"), rs.getString("requester"), rs.getString("domain_name"),
-                    rs.getString("domain_uuid"), rs.getString("source_host"), rs.getString("target_host"),
-                    Decision.valueOf(rs.getString("decision")), Decision.valueOf(rs.getString("rule_decision")),
-                    enforcement == null ? Enforcement.ENFORCE
-                            : Enforcement.valueOf(enforcement.toUpperCase(java.util.Locale.ROOT)),
-                    reasons == null || reasons.isEmpty() ? List.of() : Arrays.asList(reasons.split(",")),
-                    rs.getString("override_reason"), rs.getString("policy_revision"), null, null));
-        }).list());
+        return guarded(() -> jdbc.sql(query.sql()).params(query.params())
+                .query((rs, n) -> new RecordedDecision(rs.getString("kind"), decision(rs, false))).list());
     }
 
     /** A statement and its parameters: what {@link #decisions} runs, and what the plan tests explain. */
@@ -219,13 +204,14 @@ class Ledger {
 
     Optional<DecisionRecord> decision(String id) {
         return guarded(() -> jdbc.sql("SELECT * FROM decisions WHERE id = :id").param("id", id)
-                .query((rs, n) -> decision(rs)).optional());
+                .query((rs, n) -> decision(rs, true)).optional());
     }
 
-    private DecisionRecord decision(ResultSet rs) throws SQLException {
+    /** @param full the row has the request and evaluation columns too (lists leave them out) */
+    private DecisionRecord decision(ResultSet rs, boolean full) throws SQLException {
         String reasons = rs.getString("reasons");
-        String request = rs.getString("request");
-        String evaluation = rs.getString("evaluation");
+        String request = full ? rs.getString("request") : null;
+        String evaluation = full ? rs.getString("evaluation") : null;
         String enforcement = rs.getString("enforcement");
         return new DecisionRecord(rs.getString("id"), instant(rs, "decided_at"), rs.getString("requester"),
                 rs.getString("domain_name"), rs.getString("domain_uuid"), rs.getString("source_host"),

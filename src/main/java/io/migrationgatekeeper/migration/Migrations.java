@@ -5,7 +5,6 @@ import io.migrationgatekeeper.inventory.HostInventory;
 import io.migrationgatekeeper.observability.DecisionLog;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -61,39 +60,17 @@ class Migrations {
         if (idempotencyKey == null) {
             return admit(decider.decide(body, caller), null);
         }
-        Instant now = clock.instant();
-        Ledger.KeyClaim claim = ledger.claimKey(caller, idempotencyKey, bodyHash, now, now.plus(lease()));
-        if (claim instanceof Ledger.Reused) {
-            throw new MigrationException(MigrationException.Reason.KEY_REUSED, "Idempotency-Key '" + idempotencyKey
-                    + "' was first used for a different request body");
-        }
-        if (claim instanceof Ledger.InFlight) {
-            throw new MigrationException(MigrationException.Reason.KEY_IN_FLIGHT, "the first request with"
-                    + " Idempotency-Key '" + idempotencyKey + "' is still being decided; retry shortly");
-        }
-        if (claim instanceof Ledger.Answered answered) {
-            return replay(answered, idempotencyKey);
-        }
-        Ledger.Claimed claimed = (Ledger.Claimed) claim;
-        try {
-            return admit(decider.decide(body, caller), claimed);
-        } catch (RuntimeException e) {
-            // Not decided (bad input, a host down, the domain busy): the same key may be retried.
-            try {
-                ledger.releaseKey(claimed);
-            } catch (RuntimeException release) {
-                // The lease runs out by itself.
-                e.addSuppressed(release);
-            }
-            throw e;
-        }
+        return IdempotencyKeys.once(ledger, clock.instant(), lease(), caller, idempotencyKey, bodyHash, "decided",
+                answered -> replay(answered, idempotencyKey),
+                // Not decided (bad input, a host down, the domain busy): the key is released for a retry.
+                claimed -> admit(decider.decide(body, caller), claimed));
     }
 
     /**
      * How long a claimed key waits for its first request's answer before a retry may take it over: longer than
      * deciding can take (reading the domain is at most two libvirt calls).
      */
-    private Duration lease() {
+    Duration lease() {
         return gateway.callTimeout().multipliedBy(2).plusSeconds(30);
     }
 

@@ -95,15 +95,6 @@ class DrainsApiIT {
                 + "<os><type arch='x86_64'>hvm</type></os><devices>" + disks + "</devices></domain>";
     }
 
-    static String sha256(String text) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @BeforeEach
     void clients() {
         admin = new Api(port);

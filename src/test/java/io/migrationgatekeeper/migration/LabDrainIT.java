@@ -7,7 +7,6 @@ import io.migrationgatekeeper.testsupport.Api;
 import io.migrationgatekeeper.testsupport.LibvirtLab;
 import io.migrationgatekeeper.testsupport.RequiresLibvirt;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -151,6 +151,12 @@ class LibvirtMigrationGateway implements MigrationGateway {
     }
 
     @Override
+    public boolean knownDown(InventoryHost host) {
+        HostConnection.Snapshot last = connections.snapshot(host);
+        return last.state() == ConnectionState.DISCONNECTED && last.lastError() != null;
+    }
+
+    @Override
     public Presence presence(InventoryHost host, String domainUuid) {
         return connections.call(host, "looking the domain up", session -> {
             Domain domain;

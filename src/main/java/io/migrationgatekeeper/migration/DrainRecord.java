@@ -14,10 +14,13 @@ record DrainRecord(String id, Instant createdAt, String requester, String source
         Instant cancelledAt, Plan plan) {
 
     /**
-     * @param targetHosts the hosts the drain could move domains to, in the order they were given (or the inventory's)
-     * @param domains     every domain that ran on the source when the drain was planned
+     * @param targetHosts        the hosts the drain could move domains to, in the order they were given (or the
+     *                           inventory's)
+     * @param unavailableTargets those of them whose last contact failed: no domain was sent there
+     * @param domains            every domain that ran on the source when the drain was planned
      */
-    record Plan(List<String> targetHosts, String storageMigration, List<Entry> domains) {}
+    record Plan(List<String> targetHosts, List<String> unavailableTargets, String storageMigration,
+            List<Entry> domains) {}
 
     /**
      * One running domain's part in the drain.

@@ -20,6 +20,7 @@ record DrainView(
         boolean dryRun,
         String sourceHost,
         List<String> targetHosts,
+        List<String> unavailableTargets,
         String storageMigration,
         String requester,
         String overrideReason,
@@ -85,6 +86,8 @@ record DrainView(
             state = drain.cancelledAt() == null ? "DONE" : "CANCELLED";
         }
         return new DrainView(drain.id(), state, dryRun, drain.sourceHost(), drain.plan().targetHosts(),
+                drain.plan().unavailableTargets() == null || drain.plan().unavailableTargets().isEmpty() ? null
+                        : drain.plan().unavailableTargets(),
                 drain.plan().storageMigration(), drain.requester(), drain.overrideReason(), dryRun ? null : drain.createdAt(),
                 drain.cancelledAt(), new Totals(entries.size(), movable, blocked, busy, pending, moved, failed, cancelled),
                 entries);

@@ -1,6 +1,7 @@
 package io.migrationgatekeeper.migration;
 
 import io.migrationgatekeeper.inventory.HostInventory;
+import io.migrationgatekeeper.inventory.HostUnavailableException;
 import io.migrationgatekeeper.inventory.InventoryHost;
 import io.migrationgatekeeper.observability.DecisionLog;
 import io.migrationgatekeeper.observability.DecisionMetrics;
@@ -15,6 +16,7 @@ import io.migrationgatekeeper.preflight.PreflightService;
 import io.migrationgatekeeper.preflight.SourceHosts;
 import io.migrationgatekeeper.security.Caller;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -44,18 +46,21 @@ class Drains {
     private final SourceHosts hosts;
     private final HostInventory inventory;
     private final Ledger ledger;
+    private final MigrationGateway gateway;
     private final JobScheduler scheduler;
     private final Migrations migrations;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
     Drains(Decider decider, PreflightService evaluator, SourceHosts hosts, HostInventory inventory, Ledger ledger,
-            JobScheduler scheduler, Migrations migrations, ApplicationEventPublisher events, Clock clock) {
+            MigrationGateway gateway, JobScheduler scheduler, Migrations migrations, ApplicationEventPublisher events,
+            Clock clock) {
         this.decider = decider;
         this.evaluator = evaluator;
         this.hosts = hosts;
         this.inventory = inventory;
         this.ledger = ledger;
+        this.gateway = gateway;
         this.scheduler = scheduler;
         this.migrations = migrations;
         this.events = events;
@@ -63,8 +68,14 @@ class Drains {
     }
 
     /** The validated request: hosts resolved, before anything is contacted. */
-    private record Checked(InventoryHost source, List<String> targets, StorageMigration storage, UnsafeOverride override,
-            MigrationRequestJson.Unsafe unsafe) {}
+    private record Checked(InventoryHost source, List<String> targets, List<String> unavailable,
+            StorageMigration storage, UnsafeOverride override, MigrationRequestJson.Unsafe unsafe) {
+
+        /** Where domains may go: the targets not known to be down. */
+        List<String> usable() {
+            return targets.stream().filter(t -> !unavailable.contains(t)).toList();
+        }
+    }
 
     private Checked check(DrainRequestJson body) {
         if (body.sourceHost() == null || body.sourceHost().isBlank()) {
@@ -106,7 +117,20 @@ class Drains {
             override = new UnsafeOverride(body.unsafe().reason());
             Caller.requireOverride();
         }
-        return new Checked(source, List.copyOf(targets), storage, override, body.unsafe());
+        // A target whose last contact failed would only fail the migrations sent to it: they go elsewhere.
+        List<String> unavailable = targets.stream().filter(t -> gateway.knownDown(inventory.require("targetHosts", t)))
+                .toList();
+        if (unavailable.size() == targets.size()) {
+            throw new HostUnavailableException(unavailable.get(0), "no target host is reachable: the last contact with "
+                    + shortList(unavailable) + " failed (GET /v1/hosts says why); nothing was started", null,
+                    Duration.ofSeconds(10));
+        }
+        return new Checked(source, List.copyOf(targets), unavailable, storage, override, body.unsafe());
+    }
+
+    private static String shortList(List<String> names) {
+        return names.size() <= 10 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 10)) + " and " + (names.size() - 10) + " more";
     }
 
     /** Decides every running domain and answers the plan; records nothing (the preflight log counts each one). */
@@ -120,7 +144,7 @@ class Drains {
         });
         DrainRecord drain = new DrainRecord(null, clock.instant(), Caller.name(), request.source().name(),
                 request.override() == null ? null : request.override().reason(), null,
-                new DrainRecord.Plan(request.targets(), request.storage().value(), entries));
+                new DrainRecord.Plan(request.targets(), request.unavailable(), request.storage().value(), entries));
         return DrainView.of(drain, List.of(), true);
     }
 
@@ -162,7 +186,7 @@ class Drains {
         });
         DrainRecord drain = new DrainRecord(UUID.randomUUID().toString(), clock.instant(), EvaluationRecord.cut(caller),
                 request.source().name(), request.override() == null ? null : request.override().reason(), null,
-                new DrainRecord.Plan(request.targets(), request.storage().value(), entries));
+                new DrainRecord.Plan(request.targets(), request.unavailable(), request.storage().value(), entries));
         ledger.startDrain(drain, decisions, jobIds, claim);
         String client = DecisionLog.clientAddress();
         decisions.forEach(d -> events.publishEvent(new MigrationDecided(d.record(), client)));
@@ -204,8 +228,9 @@ class Drains {
                         busy));
                 continue;
             }
-            String target = request.targets().get(0);
-            for (String candidate : request.targets()) {
+            List<String> usable = request.usable();
+            String target = usable.get(0);
+            for (String candidate : usable) {
                 if (load.getOrDefault(candidate, 0) < load.getOrDefault(target, 0)) {
                     target = candidate;
                 }

@@ -32,6 +32,14 @@ public interface MigrationGateway {
 
     Presence presence(InventoryHost host, String domainUuid);
 
+    /**
+     * The last attempt to reach the host (a call, or the probe) failed, and none has succeeded since: what a drain
+     * knows before it picks a target. Never contacts the host.
+     */
+    default boolean knownDown(InventoryHost host) {
+        return false;
+    }
+
     /** A migration that libvirt refused or that failed on the way. */
     final class MigrationFailedException extends Exception {
         private final String code;

@@ -221,6 +221,23 @@ class DrainsApiIT {
     }
 
     @Test
+    void aTargetWhoseLastContactFailedGetsNothing() {
+        assertThat(admin.postJson("/v1/drains", Map.of("sourceHost", "gone", "dryRun", true)).status())
+                .as("contacting gone fails").isEqualTo(503);
+
+        JsonNode plan = admin.postJson("/v1/drains", Map.of("sourceHost", "fleet-a", "targetHosts",
+                List.of("gone", "kvm-a2"), "dryRun", true)).json();
+        assertThat(names(plan.get("unavailableTargets"))).containsExactly("gone");
+        assertThat(entry(plan, "cluster-wb").get("targetHost").asString()).isEqualTo("kvm-a2");
+        assertThat(entry(plan, "diskless").get("targetHost").asString()).isEqualTo("kvm-a2");
+
+        Api.Reply none = admin.postJson("/v1/drains", Map.of("sourceHost", "fleet-a", "targetHosts", List.of("gone")));
+        assertThat(none.status()).as(none.body()).isEqualTo(503);
+        assertThat(none.json().get("type").asString()).isEqualTo(PROBLEM + "host-unavailable");
+        assertThat(none.json().get("detail").asString()).contains("no target host is reachable");
+    }
+
+    @Test
     void idempotencyKeysAreEachCallersOwn() {
         Map<String, Object> request = Map.of("sourceHost", "fleet-empty");
         Api.Reply first = send(admin, "drain-key-1", request);

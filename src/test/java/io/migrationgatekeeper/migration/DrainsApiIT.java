@@ -292,7 +292,7 @@ class DrainsApiIT {
         cases.add(new Object[] {"{\"sourceHost\":\"fleet-a\",\"dryrun\":true}", 400, "bad-parameter"});
         cases.add(new Object[] {"{\"sourceHost\":\"fleet-a\",\"dryRun\":\"yes\"}", 400, "bad-parameter"});
         cases.add(new Object[] {"{\"sourceHost\":\"fleet-a\",", 400, "malformed-json"});
-        cases.add(new Object[] {"[\"fleet-a\"]", 400, "malformed-json"});
+        cases.add(new Object[] {"[\"fleet-a\"]", 400, "bad-parameter"});
         cases.add(new Object[] {"{\"sourceHost\":\"fleet-a\",\"targetHosts\":[\"" + "x".repeat(2_000_000) + "\"]}", 413,
                 "body-too-large"});
         for (Object[] c : cases) {

@@ -3,7 +3,9 @@ package io.migrationgatekeeper.libvirt;
 import io.migrationgatekeeper.inventory.InventoryHost;
 import java.time.Instant;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
 import org.libvirt.event.ConnectionCloseListener;
@@ -15,7 +17,74 @@ final class HostConnection {
 
     private static final Logger log = LoggerFactory.getLogger(HostConnection.class);
 
-    record Snapshot(ConnectionState state, Instant since, String lastError, Versions versions) {}
+    /**
+     * @param since       when the state last changed
+     * @param lastContact when the daemon last answered a call
+     * @param lastError   the last failure, kept after the connection recovers (with {@code lastErrorAt}): a host
+     *                    that keeps dropping its connection shows it
+     */
+    record Snapshot(ConnectionState state, Instant since, Instant lastContact, String lastError, Instant lastErrorAt,
+            Versions versions) {
+
+        Snapshot connected(Versions versions) {
+            Instant now = Instant.now();
+            return new Snapshot(ConnectionState.CONNECTED, now, now, lastError, lastErrorAt, versions);
+        }
+
+        Snapshot failed(String why) {
+            Instant now = Instant.now();
+            return new Snapshot(ConnectionState.DISCONNECTED, state == ConnectionState.DISCONNECTED ? since : now,
+                    lastContact, why, now, versions);
+        }
+
+        Snapshot contacted() {
+            return new Snapshot(state, since, Instant.now(), lastError, lastErrorAt, versions);
+        }
+    }
+
+    /**
+     * The shared connection and the calls using it. A dropped connection is closed when its last call returns, never
+     * while a call is still in it: libvirt frees the connection on close, and a call that returns into freed memory
+     * crashes the process (seen with a hung daemon: SIGSEGV in virConnectGetLibVersion).
+     */
+    static final class Handle {
+        private final Connect connect;
+        private int users;
+        private boolean retired;
+        private boolean closing;
+
+        private Handle(Connect connect) {
+            this.connect = connect;
+        }
+
+        Connect connect() {
+            return connect;
+        }
+
+        private synchronized void acquire() {
+            users++;
+        }
+
+        /** @return whether the caller must now close it */
+        private synchronized boolean release() {
+            users--;
+            return closeNow();
+        }
+
+        /** @return whether the caller must now close it */
+        private synchronized boolean retire() {
+            retired = true;
+            return closeNow();
+        }
+
+        private boolean closeNow() {
+            if (retired && users == 0 && !closing) {
+                closing = true;
+                return true;
+            }
+            return false;
+        }
+    }
 
     private final InventoryHost host;
     private final LibvirtProperties properties;
@@ -23,9 +92,12 @@ final class HostConnection {
     /** Kept in a field: JNA does not keep callbacks reachable. */
     private final ConnectionCloseListener onClose;
 
-    private Connect connect;
-    private volatile Snapshot snapshot = new Snapshot(ConnectionState.IDLE, Instant.now(), null, null);
+    private Handle current;
+    private final AtomicReference<Snapshot> snapshot =
+            new AtomicReference<>(new Snapshot(ConnectionState.IDLE, Instant.now(), null, null, null, null));
     private final AtomicLong opened = new AtomicLong();
+    /** Calls on a worker thread that have not returned, including ones their caller gave up on. */
+    private final AtomicInteger running = new AtomicInteger();
 
     HostConnection(InventoryHost host, LibvirtProperties properties, Executor closer) {
         this.host = host;
@@ -35,7 +107,7 @@ final class HostConnection {
     }
 
     Snapshot snapshot() {
-        return snapshot;
+        return snapshot.get();
     }
 
     /** Not synchronized: a metrics scrape must not wait behind a hung open(). */
@@ -43,11 +115,24 @@ final class HostConnection {
         return opened.get();
     }
 
-    /** The open connection, opening it first if there is none or it died. Blocks: call it under a timeout. */
-    synchronized Connect open() throws LibvirtException {
-        if (connect != null) {
-            if (isAlive(connect)) {
-                return connect;
+    /** The daemon answered a call (even with an error about the request itself). */
+    void contacted() {
+        snapshot.updateAndGet(Snapshot::contacted);
+    }
+
+    AtomicInteger running() {
+        return running;
+    }
+
+    /**
+     * The open connection, opening it first if there is none or it died, held for the caller until it calls
+     * {@link #release}. Blocks: call it under a timeout.
+     */
+    synchronized Handle open() throws LibvirtException {
+        if (current != null) {
+            if (isAlive(current.connect())) {
+                current.acquire();
+                return current;
             }
             discard("the connection was found dead");
         }
@@ -56,7 +141,7 @@ final class HostConnection {
         try {
             fresh = connectKeptAlive();
         } catch (LibvirtException e) {
-            snapshot = new Snapshot(ConnectionState.DISCONNECTED, Instant.now(), message(e), snapshot.versions());
+            snapshot.updateAndGet(s -> s.failed(message(e)));
             throw e;
         }
         try {
@@ -65,11 +150,19 @@ final class HostConnection {
             log.debug("host {}: no close notification ({})", host.name(), message(e));
         }
         Versions versions = new Versions(fresh.getLibVersion(), fresh.getType(), fresh.getVersion(), hostname(fresh));
-        connect = fresh;
-        snapshot = new Snapshot(ConnectionState.CONNECTED, Instant.now(), null, versions);
+        current = new Handle(fresh);
+        current.acquire();
+        snapshot.updateAndGet(s -> s.connected(versions));
         log.info("host {}: connected to {} (libvirt {}, {} {})", host.name(), host.displayUri(),
                 Versions.format(versions.libvirt()), versions.hypervisorType(), Versions.format(versions.hypervisor()));
-        return fresh;
+        return current;
+    }
+
+    /** The caller's call on {@code handle} has returned. */
+    void release(Handle handle) {
+        if (handle.release()) {
+            closeLater(handle);
+        }
     }
 
     /**
@@ -96,33 +189,34 @@ final class HostConnection {
      * since the worker that hung may hold this object's lock for as long as the daemon stays silent.
      */
     void abandon(String why) {
-        snapshot = new Snapshot(ConnectionState.DISCONNECTED, Instant.now(), why, snapshot.versions());
+        snapshot.updateAndGet(s -> s.failed(why));
         closer.execute(() -> discard(why));
     }
 
     /** Drops the connection (it broke, or a call on it hung); the next call opens a new one. */
     synchronized void discard(String why) {
-        Connect old = connect;
-        connect = null;
-        snapshot = new Snapshot(ConnectionState.DISCONNECTED, Instant.now(), why, snapshot.versions());
+        Handle old = current;
+        current = null;
+        snapshot.updateAndGet(s -> s.failed(why));
         if (old != null) {
             log.warn("host {}: connection dropped: {}", host.name(), why);
-            // close() can block on a hung daemon just like any other call: never on the caller's thread.
-            closer.execute(() -> {
-                try {
-                    old.close();
-                } catch (LibvirtException | RuntimeException e) {
-                    log.debug("host {}: closing the old connection failed", host.name(), e);
-                }
-            });
+            if (old.retire()) {
+                closeLater(old);
+            }
         }
+    }
+
+    /** close() can block on a hung daemon just like any other call: never on a caller's thread. */
+    private void closeLater(Handle handle) {
+        closer.execute(() -> closeCounting(handle.connect(), host.name()));
     }
 
     private void closedBy(Connect closed, String why) {
         // Runs on the event loop thread: never block it on this object's lock, which a hung open() may hold.
         closer.execute(() -> {
             synchronized (this) {
-                if (connect != null && connect.equals(closed)) {
+                // Identity: libvirt-java hands back the same object, and equals() asks the dead connection for its URI.
+                if (current != null && current.connect() == closed) {
                     discard(why);
                 }
             }
@@ -130,17 +224,18 @@ final class HostConnection {
     }
 
     /**
-     * Closes the connection for good (shutdown, tests).
+     * Closes the connection for good (shutdown, tests), unless a call is still in it (a hung one): that call's return
+     * closes it.
      *
      * @return the references libvirt still counts on it: 0 unless a handle looked up on it was never freed
      */
     synchronized int close() {
-        int remaining = 0;
-        if (connect != null) {
-            remaining = closeCounting(connect, host.name());
-            connect = null;
+        Handle old = current;
+        current = null;
+        if (old != null && old.retire()) {
+            return closeCounting(old.connect(), host.name());
         }
-        return remaining;
+        return 0;
     }
 
     /** {@code virConnectClose}: what remains is held by handles nobody freed. */

@@ -99,24 +99,20 @@ class HostConnections implements DisposableBean {
     <T> T call(InventoryHost host, String what, LibvirtCall<T> call) {
         nativeLibvirt.ensureLoaded();
         HostConnection connection = connection(host);
-        Future<T> result = workers.submit(() -> {
-            Connect connect = connection.open();
-            try {
-                return inSession(connect, call);
-            } catch (LibvirtException e) {
-                if (isConnectionError(e)) {
-                    connection.discard(HostConnection.message(e));
-                    return inSession(connection.open(), call);
+        connection.running().incrementAndGet();
+        Future<T> result;
+        try {
+            result = workers.submit(() -> {
+                try {
+                    return attempt(connection, call);
+                } finally {
+                    connection.running().decrementAndGet();
                 }
-                if (!HostConnection.isAlive(connect)) {
-                    // libvirt closed it under the call (keepalive lost: the daemon went silent). Its error code says
-                    // nothing of that (VIR_ERR_INTERNAL_ERROR), and a retry would only wait on the same silent daemon.
-                    connection.discard(HostConnection.message(e));
-                    throw new BrokenConnection(e);
-                }
-                throw e;
-            }
-        });
+            });
+        } catch (RuntimeException e) {
+            connection.running().decrementAndGet();
+            throw e;
+        }
         try {
             return result.get(properties.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -172,6 +168,48 @@ class HostConnections implements DisposableBean {
         }
     }
 
+    /** On the worker: the call on the shared connection, re-opened once if the connection (not the call) failed. */
+    private static <T> T attempt(HostConnection connection, LibvirtCall<T> call) throws Exception {
+        HostConnection.Handle handle = connection.open();
+        try {
+            return contacting(connection, handle.connect(), call);
+        } catch (LibvirtException e) {
+            if (isConnectionError(e)) {
+                connection.discard(HostConnection.message(e));
+                HostConnection.Handle again = connection.open();
+                try {
+                    return contacting(connection, again.connect(), call);
+                } finally {
+                    connection.release(again);
+                }
+            }
+            if (!HostConnection.isAlive(handle.connect())) {
+                // libvirt closed it under the call (keepalive lost: the daemon went silent). Its error code says
+                // nothing of that (VIR_ERR_INTERNAL_ERROR), and a retry would only wait on the same silent daemon.
+                connection.discard(HostConnection.message(e));
+                throw new BrokenConnection(e);
+            }
+            throw e;
+        } finally {
+            connection.release(handle);
+        }
+    }
+
+    /** An answer from the daemon, even an error about the request itself, is contact. */
+    private static <T> T contacting(HostConnection connection, Connect connect, LibvirtCall<T> call)
+            throws LibvirtException {
+        try {
+            T value = inSession(connect, call);
+            connection.contacted();
+            return value;
+        } catch (LibvirtException e) {
+            if (!isConnectionError(e) && HostConnection.isAlive(connect)) {
+                connection.contacted();
+            }
+            throw e;
+        }
+    }
+
     private static <T> T inSession(Connect connect, LibvirtCall<T> call) throws LibvirtException {
         try (LibvirtSession session = new LibvirtSession(connect)) {
             return call.apply(session);
@@ -182,16 +220,22 @@ class HostConnections implements DisposableBean {
         return properties.callTimeout();
     }
 
-    /** Makes sure the host is connected, if it can be, and reports the state; never fails. */
-    CompletableFuture<HostConnection.Snapshot> probe(InventoryHost host) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                call(host, "connecting", session -> null);
-            } catch (HostCallException e) {
-                // The failure is recorded in the snapshot.
-            }
-            return snapshot(host);
-        }, workers);
+    /**
+     * Asks the host's daemon for its version (a round trip, opening the connection first if needed) and reports the
+     * state; never fails: a failure is in the snapshot. Blocks for at most the call timeout.
+     */
+    HostConnection.Snapshot probe(InventoryHost host) {
+        try {
+            call(host, "probing", session -> session.connect().getLibVersion());
+        } catch (HostCallException e) {
+            // Recorded in the snapshot.
+        }
+        return snapshot(host);
+    }
+
+    /** Calls on the host that have not returned yet, including ones hung past their caller's timeout. */
+    int outstanding(InventoryHost host) {
+        return connection(host).running().get();
     }
 
     HostConnection.Snapshot snapshot(InventoryHost host) {

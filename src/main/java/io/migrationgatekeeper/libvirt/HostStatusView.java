@@ -24,7 +24,7 @@ record HostStatusView(
         StoragePools storagePools) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Connection(String state, Instant since, String lastError) {}
+    record Connection(String state, Instant since, Instant lastContact, String lastError, Instant lastErrorAt) {}
 
     record Hypervisor(String type, String version) {}
 
@@ -54,7 +54,8 @@ record HostStatusView(
         };
         return new HostStatusView(host.name(), host.displayUri(), host.displayPeerUri(), host.migrationAddress(),
                 host.labels(), host.qemuDropCache().name().toLowerCase(Locale.ROOT), applies,
-                new Connection(snapshot.state().name(), snapshot.since(), snapshot.lastError()),
+                new Connection(snapshot.state().name(), snapshot.since(), snapshot.lastContact(), snapshot.lastError(),
+                        snapshot.lastErrorAt()),
                 v == null ? null : Versions.format(v.libvirt()),
                 v == null ? null : new Hypervisor(v.hypervisorType(), Versions.format(v.hypervisor())),
                 v == null ? null : v.hostname(),

@@ -5,13 +5,16 @@ import io.migrationgatekeeper.inventory.InventoryHost;
 import io.migrationgatekeeper.problem.ApiException;
 import io.migrationgatekeeper.problem.ProblemType;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The inventory with live connection state: each listed host is probed (in parallel, bounded by the call timeout). */
+/**
+ * The inventory with each host's connection state as the background probe ({@link HostProbe}) last saw it. The list
+ * never contacts a host, so 500 hosts answer at once whatever state they are in; one connected host also shows its
+ * storage pools, read from it at most once per {@code pool-refresh}.
+ */
 @RestController
 class HostsController {
 
@@ -28,10 +31,7 @@ class HostsController {
     @GetMapping(path = "/v1/hosts", produces = MediaType.APPLICATION_JSON_VALUE)
     List<HostStatusView> hosts() {
         connections.requireNativeLibrary();
-        List<InventoryHost> hosts = List.copyOf(inventory.all());
-        List<CompletableFuture<HostConnection.Snapshot>> probes = hosts.stream().map(connections::probe).toList();
-        return java.util.stream.IntStream.range(0, hosts.size())
-                .mapToObj(i -> HostStatusView.of(hosts.get(i), probes.get(i).join())).toList();
+        return inventory.all().stream().map(host -> HostStatusView.of(host, connections.snapshot(host))).toList();
     }
 
     @GetMapping(path = "/v1/hosts/{name}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -39,8 +39,8 @@ class HostsController {
         InventoryHost host = inventory.find(name).orElseThrow(() -> new ApiException(ProblemType.HOST_NOT_FOUND,
                 "'" + name + "' is not in the host inventory (gatekeeper.hosts)"));
         connections.requireNativeLibrary();
-        HostConnection.Snapshot snapshot = connections.probe(host).join();
+        HostConnection.Snapshot snapshot = connections.snapshot(host);
         HostPools.Reading storage = snapshot.state() == ConnectionState.CONNECTED ? pools.read(host) : null;
-        return HostStatusView.of(host, connections.snapshot(host), storage);
+        return HostStatusView.of(host, snapshot, storage);
     }
 }

@@ -45,7 +45,7 @@ class LibvirtSourceHosts implements SourceHosts {
 
     /** An unreachable host under {@code auto} is not assumed to drop the cache: the rule stays on the safe side. */
     private Versions versionsIfReachable(InventoryHost host) {
-        return connections.probe(host).join().versions();
+        return connections.probe(host).versions();
     }
 
     @Override

@@ -43,6 +43,7 @@ import tools.jackson.databind.JsonNode;
         "gatekeeper.libvirt.call-timeout=3s",
         "gatekeeper.libvirt.keepalive-interval=1s",
         "gatekeeper.libvirt.keepalive-count=2",
+        "gatekeeper.libvirt.probe.interval=1s",
         "gatekeeper.hosts.lab-a.qemu-drop-cache=auto",
         "gatekeeper.hosts.lab-b.qemu-drop-cache=auto"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -253,6 +254,30 @@ class LabHostsIT {
         LibvirtLab.Result moved = LAB.a().tryVirsh("migrate", "--live", "--p2p", "vm-share", LAB.b().uri(),
                 "--migrateuri", "tcp:127.0.0.1", "--listen-address", "127.0.0.1");
         assertThat(moved.exit()).as(moved.output()).isZero();
+    }
+
+    @Test
+    @Order(7)
+    void theProbeNoticesAHungDaemonWithoutRequestsAndNeverPilesCallsOnIt() throws InterruptedException {
+        var a = host("lab-a");
+        await().atMost(Duration.ofSeconds(30)).until(() -> connections.snapshot(a).state() == ConnectionState.CONNECTED);
+        LAB.a().freeze();
+        int most = 0;
+        try {
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> connections.snapshot(a).state() == ConnectionState.DISCONNECTED);
+            // Eight probe intervals: each would add a thread blocked on the daemon if the probe did not skip it.
+            Instant until = Instant.now().plusSeconds(8);
+            while (Instant.now().isBefore(until)) {
+                most = Math.max(most, connections.outstanding(a));
+                Thread.sleep(100);
+            }
+            assertThat(api.get("/v1/hosts/lab-a").json().get("connection").get("lastError").asString()).isNotBlank();
+        } finally {
+            LAB.a().thaw();
+        }
+        assertThat(most).as("calls outstanding on the hung host").isLessThanOrEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> connections.snapshot(a).state() == ConnectionState.CONNECTED);
     }
 
     private Api.Reply preflightOnA() {

@@ -1,11 +1,14 @@
 package io.migrationgatekeeper.libvirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.migrationgatekeeper.inventory.HostInventory;
 import io.migrationgatekeeper.inventory.InventoryHost;
 import io.migrationgatekeeper.testsupport.Api;
 import io.migrationgatekeeper.testsupport.RequiresLibvirt;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +25,8 @@ import tools.jackson.databind.JsonNode;
 @RequiresLibvirt
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "gatekeeper.hosts.gone.uri=qemu+unix:///session?socket=/nonexistent/libvirt-sock",
-        "gatekeeper.libvirt.retry-after=7s"})
+        "gatekeeper.libvirt.retry-after=7s",
+        "gatekeeper.libvirt.probe.interval=1s"})
 @ActiveProfiles("sample")
 class TestDriverHostsIT {
 
@@ -38,6 +42,8 @@ class TestDriverHostsIT {
 
     @Autowired
     HostInventory inventory;
+
+    private static final Instant STARTED = Instant.now();
 
     Api api;
 
@@ -117,6 +123,9 @@ class TestDriverHostsIT {
 
     @Test
     void hostsShowTheirConnectionAndVersions() {
+        // The background probe connects every host shortly after start-up; nobody has to ask first.
+        await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/v1/hosts").json().get(1).get("connection")
+                .get("state").asString().equals("CONNECTED"));
         JsonNode hosts = api.get("/v1/hosts").json();
 
         assertThat(hosts).hasSize(4);
@@ -124,6 +133,7 @@ class TestDriverHostsIT {
         assertThat(a1.get("name").asString()).isEqualTo("kvm-a1");
         assertThat(a1.get("uri").asString()).isEqualTo("test:///default");
         assertThat(a1.get("connection").get("state").asString()).isEqualTo("CONNECTED");
+        assertThat(Instant.parse(a1.get("connection").get("lastContact").asString())).isAfter(STARTED);
         assertThat(a1.get("libvirtVersion").asString()).matches("\\d+\\.\\d+\\.\\d+");
         assertThat(a1.get("hypervisor").get("type").asString()).isEqualTo("TEST");
         assertThat(a1.get("labels").get("cluster").asString()).isEqualTo("a");
@@ -167,6 +177,9 @@ class TestDriverHostsIT {
                 + "<dir path='/x'/><format type='nfs'/></source><target><path>/mnt/idle</path></target></pool>", 0);
         try {
             gv0.create(0);
+            // A host shows its pools once connected: the background probe connects it within a second here.
+            InventoryHost a1 = inventory.require("test", "kvm-a1");
+            await().atMost(Duration.ofSeconds(20)).until(() -> connections.snapshot(a1).state() == ConnectionState.CONNECTED);
 
             JsonNode pools = api.get("/v1/hosts/kvm-a1").json().get("storagePools");
 
@@ -204,6 +217,25 @@ class TestDriverHostsIT {
             idle.free();
             admin.close();
         }
+    }
+
+    @Test
+    void theProbeKeepsEveryHostCurrentWithoutRequests() {
+        var b1 = inventory.find("kvm-b1").orElseThrow();
+        await().atMost(Duration.ofSeconds(20)).until(() -> connections.snapshot(b1).state() == ConnectionState.CONNECTED);
+        long opened = connections.opened(b1);
+        Instant contact = connections.snapshot(b1).lastContact();
+
+        // The test's probe interval is 1s: the host is asked again and again, and each answer is contact.
+        await().atMost(Duration.ofSeconds(20)).until(() -> connections.snapshot(b1).lastContact().isAfter(contact));
+        JsonNode gone = await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/v1/hosts/gone").json(),
+                h -> h.get("connection").has("lastError"));
+        assertThat(gone.get("connection").get("state").asString()).isEqualTo("DISCONNECTED");
+        assertThat(gone.get("connection").has("lastContact")).isFalse();
+        assertThat(Instant.parse(gone.get("connection").get("lastErrorAt").asString())).isAfter(STARTED);
+        // A connected host is asked on its one connection, not reconnected each time.
+        assertThat(connections.opened(b1)).isEqualTo(opened);
+        assertThat(api.get("/actuator/health/libvirt/gone").body()).contains("\"DOWN\"");
     }
 
     @Test

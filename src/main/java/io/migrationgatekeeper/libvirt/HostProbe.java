@@ -46,7 +46,7 @@ class HostProbe implements SmartLifecycle {
 
     @Override
     public void start() {
-        if (hosts.isEmpty()) {
+        if (!properties.enabled() || hosts.isEmpty()) {
             return;
         }
         timer = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "host-probe-timer"));

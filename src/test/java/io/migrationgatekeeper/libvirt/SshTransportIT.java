@@ -1,6 +1,7 @@
 package io.migrationgatekeeper.libvirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.migrationgatekeeper.MigrationGatekeeperApplication;
 import io.migrationgatekeeper.testsupport.Api;
@@ -73,7 +74,7 @@ class SshTransportIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"over-libssh2", "over-libssh", "over-openssh"})
     void theHostIsUpAndItsDomainsAreReadable(String host) {
-        Api.Reply status = api.get("/v1/hosts/" + host);
+        Api.Reply status = probed(host);
 
         assertThat(status.status()).as(status.body()).isEqualTo(200);
         JsonNode connection = status.json().get("connection");
@@ -90,7 +91,7 @@ class SshTransportIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"wrong-host-key", "wrong-host-key-openssh"})
     void aHostKeyNotInKnownHostsIsRefused(String host) {
-        Api.Reply status = api.get("/v1/hosts/" + host);
+        Api.Reply status = probed(host);
 
         assertThat(status.json().get("connection").get("state").asString()).isEqualTo("DISCONNECTED");
         assertThat(status.json().get("connection").get("lastError").asString().toLowerCase())
@@ -103,5 +104,12 @@ class SshTransportIT {
     @Test
     void theLabUserIsThrowAway() {
         assertThat(ssh.user()).startsWith("gk-");
+    }
+
+    /** The host as the background probe left it, once it has been probed (the first round runs within 5 s of start). */
+    private static Api.Reply probed(String host) {
+        return await().atMost(java.time.Duration.ofSeconds(60)).until(() -> api.get("/v1/hosts/" + host),
+                reply -> reply.status() != 200
+                        || !"IDLE".equals(reply.json().get("connection").get("state").asString()));
     }
 }

@@ -45,8 +45,10 @@ class BoundedShutdownIT {
                     "--gatekeeper.shutdown.timeout=15s");
             try {
                 List<CompletableFuture<?>> hanging = new ArrayList<>();
-                for (String path : List.of("/v1/hosts/hung", "/v1/hosts/hung2", "/v1/hosts")) {
-                    hanging.add(CompletableFuture.runAsync(() -> service.api().get(path)));
+                // Preflights by domain wait on the hung hosts (the background probe is connecting to them too).
+                for (String host : List.of("hung", "hung2")) {
+                    hanging.add(CompletableFuture.runAsync(() -> service.api().postJson("/v1/preflight",
+                            java.util.Map.of("domain", java.util.Map.of("host", host, "name", "vm1")))));
                 }
                 Instant deadline = Instant.now().plusSeconds(30);
                 while (accepted.size() < 2 && Instant.now().isBefore(deadline)) {

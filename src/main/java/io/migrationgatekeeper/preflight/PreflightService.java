@@ -86,6 +86,15 @@ public class PreflightService {
                 request, System.nanoTime(), kind);
     }
 
+    /**
+     * Judges a definition read from its source host for a fleet view (a host's domains, the fleet audit): as a
+     * preflight would, but neither counted nor logged, since nobody asked for a decision.
+     */
+    public Evaluation assess(String domainXml, MigrationRequest request) {
+        return evaluate(domainXml.getBytes(StandardCharsets.UTF_8), Definition.REQUEST, request, System.nanoTime(), null)
+                .evaluation();
+    }
+
     /** The definition a migration sends for the target ({@code destination_xml}): judged, not counted again. */
     public Result evaluateDestination(String destinationXml, MigrationRequest request) {
         return evaluate(destinationXml.getBytes(StandardCharsets.UTF_8), new Definition("destination", null, null),

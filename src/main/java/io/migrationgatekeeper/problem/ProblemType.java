@@ -41,6 +41,8 @@ public enum ProblemType {
             "A request with this Idempotency-Key is still being decided"),
     LIBVIRT_ERROR("libvirt-error", HttpStatus.BAD_GATEWAY, "libvirt reported an error"),
     HOST_UNAVAILABLE("host-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Host unavailable"),
+    AUDIT_PENDING("audit-pending", HttpStatus.SERVICE_UNAVAILABLE, "No fleet audit has completed yet"),
+    AUDIT_DISABLED("audit-disabled", HttpStatus.NOT_FOUND, "The fleet audit is off"),
     LIBVIRT_UNAVAILABLE("libvirt-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "libvirt client library unavailable"),
     LEDGER_UNAVAILABLE("ledger-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Ledger unavailable"),
     INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");

@@ -11,7 +11,7 @@ public enum Scope {
     MIGRATE("migrate"),
     /** Use an unsafe override, in preflights and migrations. */
     OVERRIDE("override"),
-    /** {@code GET /v1/hosts}, {@code GET /v1/policy}. */
+    /** {@code GET /v1/hosts}, {@code GET /v1/hosts/{name}/domains}, {@code GET /v1/policy}, {@code GET /v1/audit}. */
     READ("read");
 
     private final String value;

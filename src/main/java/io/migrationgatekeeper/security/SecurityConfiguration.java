@@ -56,7 +56,8 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, "/v1/drains")
                         .hasAnyAuthority(Scope.PREFLIGHT.authority(), Scope.MIGRATE.authority())
                         .requestMatchers("/v1/drains", "/v1/drains/**").hasAuthority(Scope.MIGRATE.authority())
-                        .requestMatchers(HttpMethod.GET, "/v1/hosts", "/v1/hosts/**", "/v1/policy", "/v1/decisions")
+                        .requestMatchers(HttpMethod.GET, "/v1/hosts", "/v1/hosts/**", "/v1/policy", "/v1/decisions",
+                                "/v1/audit")
                         .hasAuthority(Scope.READ.authority())
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(oauth -> oauth
@@ -133,7 +134,8 @@ class SecurityConfiguration {
         if (path.startsWith("/v1/drains")) {
             return path.equals("/v1/drains") ? "scope 'preflight' (a dry run) or 'migrate'" : "scope 'migrate'";
         }
-        if (path.startsWith("/v1/hosts") || path.startsWith("/v1/policy") || path.startsWith("/v1/decisions")) {
+        if (path.startsWith("/v1/hosts") || path.startsWith("/v1/policy") || path.startsWith("/v1/decisions")
+                || path.startsWith("/v1/audit")) {
             return "scope 'read'";
         }
         return "this endpoint is closed";

@@ -220,6 +220,18 @@ class TestDriverHostsIT {
     }
 
     @Test
+    void listingAHostsDomainsFreesEveryHandle() {
+        InventoryHost host = inventory.require("test", "kvm-a2");
+        for (int i = 0; i < 5; i++) {
+            JsonNode listing = api.get("/v1/hosts/kvm-a2/domains").json();
+            assertThat(listing.get("domains").get(0).get("name").asString()).isEqualTo("test");
+        }
+
+        // virConnectClose answers how many references are left: every unfreed Domain holds one.
+        assertThat(connections.closeShared(host)).as("references left on the connection").isZero();
+    }
+
+    @Test
     void theProbeKeepsEveryHostCurrentWithoutRequests() {
         var b1 = inventory.find("kvm-b1").orElseThrow();
         await().atMost(Duration.ofSeconds(20)).until(() -> connections.snapshot(b1).state() == ConnectionState.CONNECTED);

@@ -69,7 +69,7 @@ class PrometheusScrapeIT {
         String base = startPrometheus();
         await(base, "up{job=\"gatekeeper\"}", r -> r.size() == 1 && value(r.get(0)) == 1.0);
         assertThat(get(base + "/api/v1/rules").get("data").get("groups").get(0).get("rules")).as("alert rules loaded")
-                .hasSize(5);
+                .hasSize(7);
 
         Api api = new Api(port);
         String cacheUnsafe = "<domain><name>db</name><devices><disk type='file'><driver cache='writeback'/>"
@@ -110,13 +110,17 @@ class PrometheusScrapeIT {
     }
 
     @Test
-    void hostsNobodyUsedAreProbedAndCounted() throws Exception {
+    void hostsNobodyUsedAreProbedAndTheirDomainsAudited() throws Exception {
         String base = startPrometheus();
         // The sample profile's three hosts are libvirt's test driver: the probe reaches them without any request.
         JsonNode reachable = await(base, panel("libvirt hosts reachable and unreachable"),
                 r -> value(r.get(0)) == 3.0);
         assertThat(reachable).hasSize(1);
         assertThat(value(await(base, "count(gatekeeper_libvirt_host_up)", r -> r.size() == 1).get(0))).isEqualTo(3.0);
+        // The fleet audit judged the test driver's domain "test" on each host: a local disk, so it cannot move.
+        assertThat(value(await(base, panel("Running domains that cannot be live-migrated"),
+                r -> r.size() == 1 && value(r.get(0)) == 3.0).get(0))).isEqualTo(3.0);
+        assertThat(value(await(base, panel("Running domains that can"), r -> r.size() == 1).get(0))).isZero();
     }
 
     /** Every query of every panel is one Prometheus accepts. */

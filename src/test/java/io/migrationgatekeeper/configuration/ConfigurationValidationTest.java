@@ -55,6 +55,13 @@ class ConfigurationValidationTest {
             "gatekeeper.libvirt.call-timeout=50ms | gatekeeper.libvirt.call-timeout | between 100ms and 10m",
             "gatekeeper.libvirt.call-timeout=1h | gatekeeper.libvirt.call-timeout | between 100ms and 10m",
             "gatekeeper.libvirt.retry-after=0s | gatekeeper.libvirt.retry-after | between 1s and 1h",
+            "gatekeeper.libvirt.probe.interval=200ms | gatekeeper.libvirt.probe.interval | at least 1s",
+            "gatekeeper.libvirt.probe.concurrency=0 | gatekeeper.libvirt.probe.concurrency | between 1 and 256",
+            "gatekeeper.libvirt.probe.intervall=1m | gatekeeper.libvirt.probe.intervall"
+                    + " | did you mean 'gatekeeper.libvirt.probe.interval'",
+            "gatekeeper.audit.interval=0s | gatekeeper.audit.interval | at least 1s",
+            "gatekeeper.audit.concurrency=1000 | gatekeeper.audit.concurrency | between 1 and 256",
+            "gatekeeper.audit.enable=false | gatekeeper.audit.enable | did you mean 'gatekeeper.audit.enabled'",
     })
     void rejectedDeclarationsNameTheProperty(String properties, String property, String reason) {
         Throwable failure = start(properties);

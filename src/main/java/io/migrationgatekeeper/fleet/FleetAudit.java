@@ -146,23 +146,23 @@ class FleetAudit implements SmartLifecycle {
     }
 
     private AuditSweep.HostAudit audit(InventoryHost host) {
-        List<DomainOnHost> listed;
+        MigrationRequest request = FleetEvaluator.request(host, null, StorageMigration.NONE);
+        List<Assessment> running;
         try {
-            listed = hostDomains.list(host);
+            // Judged as each definition is read; a domain that is not running is not a migration's concern.
+            running = hostDomains.list(host, domain -> domain.active() ? evaluator.assess(domain, request) : null);
         } catch (HostCallException e) {
             return AuditSweep.HostAudit.unreachable(host.name(), e.getMessage());
         }
-        MigrationRequest request = FleetEvaluator.request(host, null, StorageMigration.NONE);
-        int running = 0;
+        int domains = 0;
         int notMigratable = 0;
         int unevaluable = 0;
         Map<String, Integer> byReason = zeroes();
-        for (DomainOnHost domain : listed) {
-            if (!domain.active()) {
+        for (Assessment assessment : running) {
+            if (assessment == null) {
                 continue;
             }
-            running++;
-            Assessment assessment = evaluator.assess(domain, request);
+            domains++;
             if (!assessment.judged()) {
                 unevaluable++;
             } else if (!assessment.migratable()) {
@@ -172,7 +172,7 @@ class FleetAudit implements SmartLifecycle {
                 reasons.forEach(reason -> byReason.merge(reason, 1, Integer::sum));
             }
         }
-        return new AuditSweep.HostAudit(host.name(), true, running, notMigratable, unevaluable, byReason, null);
+        return new AuditSweep.HostAudit(host.name(), true, domains, notMigratable, unevaluable, byReason, null);
     }
 
     private static Map<String, Integer> zeroes() {

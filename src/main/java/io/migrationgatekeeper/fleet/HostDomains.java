@@ -3,16 +3,20 @@ package io.migrationgatekeeper.fleet;
 import io.migrationgatekeeper.inventory.HostCallException;
 import io.migrationgatekeeper.inventory.InventoryHost;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The domains on a host; the libvirt package provides it. Failures are {@link HostCallException}s: the host is
- * unreachable or did not answer within the call timeout, libvirt refused, or there is no libvirt client.
+ * unreachable, did not answer within the call timeout or has not answered an earlier call yet, libvirt refused, or
+ * there is no libvirt client.
  */
 public interface HostDomains {
 
     /**
-     * Every domain defined or running on the host, with the live definition of each active one, read in one call
-     * bounded by the call timeout. A domain that vanishes while it is read is left out.
+     * Every domain defined or running on the host, each handed to {@code each} as it is read (with the live
+     * definition of an active one), in one call bounded by the call timeout. Only what {@code each} returns is kept,
+     * so a host with thousands of domains never holds all their definitions at once. A domain that vanishes while it
+     * is read is left out.
      */
-    List<DomainOnHost> list(InventoryHost host);
+    <T> List<T> list(InventoryHost host, Function<DomainOnHost, T> each);
 }

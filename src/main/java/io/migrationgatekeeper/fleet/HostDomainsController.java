@@ -44,26 +44,27 @@ class HostDomainsController {
         MigrationRequest request = FleetEvaluator.request(host, target, mode);
         String revision = policy.revision();
 
-        List<HostDomainsView.DomainView> views = new ArrayList<>();
+        // Each definition is judged as it is read and dropped: only the verdicts are kept.
+        List<HostDomainsView.DomainView> views = new ArrayList<>(hostDomains.list(host, domain ->
+                new HostDomainsView.DomainView(domain.name(), domain.uuid(), domain.state(), domain.persistent(),
+                        domain.active() ? evaluator.assess(domain, request) : null)));
         int active = 0;
         int migratable = 0;
         int notMigratable = 0;
         int unevaluable = 0;
-        for (DomainOnHost domain : hostDomains.list(host)) {
-            Assessment assessment = null;
-            if (domain.active()) {
-                active++;
-                assessment = evaluator.assess(domain, request);
-                if (!assessment.judged()) {
-                    unevaluable++;
-                } else if (assessment.migratable()) {
-                    migratable++;
-                } else {
-                    notMigratable++;
-                }
+        for (HostDomainsView.DomainView view : views) {
+            Assessment assessment = view.evaluation();
+            if (assessment == null) {
+                continue;
             }
-            views.add(new HostDomainsView.DomainView(domain.name(), domain.uuid(), domain.state(), domain.persistent(),
-                    assessment));
+            active++;
+            if (!assessment.judged()) {
+                unevaluable++;
+            } else if (assessment.migratable()) {
+                migratable++;
+            } else {
+                notMigratable++;
+            }
         }
         views.sort(Comparator.comparing(HostDomainsView.DomainView::name));
         return new HostDomainsView(host.name(), target == null ? null : target.name(), mode.value(), revision,

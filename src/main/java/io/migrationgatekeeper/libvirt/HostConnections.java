@@ -129,6 +129,22 @@ class HostConnections implements DisposableBean {
     }
 
     /**
+     * {@link #call}, unless the host is known to be down and a call to it has still not returned (hung past its
+     * timeout): then it fails at once, so a sweep or a caller repeating a request does not leave one more thread
+     * blocked behind the hung one. The host is tried again once that call returns, or the probe finds it back.
+     */
+    <T> T callUnlessHung(InventoryHost host, String what, LibvirtCall<T> call) {
+        HostConnection connection = connection(host);
+        HostConnection.Snapshot snapshot = connection.snapshot();
+        if (snapshot.state() == ConnectionState.DISCONNECTED && connection.running().get() > 0) {
+            nativeLibvirt.ensureLoaded();
+            throw unavailable(host, "libvirtd on host '" + host.name() + "' has not answered an earlier call yet"
+                    + (snapshot.lastError() == null ? "" : " (" + snapshot.lastError() + ")"), null);
+        }
+        return call(host, what, call);
+    }
+
+    /**
      * Runs a call that takes as long as it takes (a migration) on the caller's thread, on a connection of its own:
      * opened for it under {@code call-timeout}, kept alive (libvirt ends the call if the daemon goes silent), and
      * closed after it. No other call's timeout or re-open can cut it off, and it never holds up the shared one.

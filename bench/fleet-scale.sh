@@ -3,9 +3,9 @@
 # against HOSTS libvirt test-driver hosts of PER_HOST running domains each (FleetGenerator). It reports the first
 # fleet audit sweep (at start-up, connections being opened) and a later one (on open connections), the process's
 # RSS and its peak during the sweeps, and the size and time of SCRAPES scrapes of /actuator/prometheus.
-# Needs libvirt0, curl and openssl. Run from anywhere: src/test/bench/fleet-scale.sh
+# Needs libvirt0, curl and openssl. Run from anywhere: bench/fleet-scale.sh
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+cd "$(dirname "$0")/.."
 HOSTS=${HOSTS:-500}
 PER_HOST=${PER_HOST:-20}
 PORT=${PORT:-18080}

@@ -149,7 +149,15 @@ final class HostConnection {
         } catch (LibvirtException e) {
             log.debug("host {}: no close notification ({})", host.name(), message(e));
         }
-        Versions versions = new Versions(fresh.getLibVersion(), fresh.getType(), fresh.getVersion(), hostname(fresh));
+        Versions versions;
+        try {
+            versions = new Versions(fresh.getLibVersion(), fresh.getType(), fresh.getVersion(), hostname(fresh));
+        } catch (LibvirtException | RuntimeException e) {
+            // Left to the collector, its finalize() would close it with the close listener still registered.
+            closer.execute(() -> closeShared(fresh, host.name()));
+            snapshot.updateAndGet(s -> s.failed(e instanceof LibvirtException le ? message(le) : e.toString()));
+            throw e;
+        }
         current = new Handle(fresh);
         current.acquire();
         snapshot.updateAndGet(s -> s.connected(versions));
@@ -208,7 +216,7 @@ final class HostConnection {
 
     /** close() can block on a hung daemon just like any other call: never on a caller's thread. */
     private void closeLater(Handle handle) {
-        closer.execute(() -> closeCounting(handle.connect(), host.name()));
+        closer.execute(() -> closeShared(handle.connect(), host.name()));
     }
 
     private void closedBy(Connect closed, String why) {
@@ -233,9 +241,23 @@ final class HostConnection {
         Handle old = current;
         current = null;
         if (old != null && old.retire()) {
-            return closeCounting(old.connect(), host.name());
+            return closeShared(old.connect(), host.name());
         }
         return 0;
+    }
+
+    /**
+     * Closes a shared connection: its close listener first, since a registered close callback holds a reference on
+     * the connection, so that {@code virConnectClose} left it open (one reference left) until the daemon hung up,
+     * and libvirt-java drops the callback object while libvirt may still call it.
+     */
+    private static int closeShared(Connect connect, String host) {
+        try {
+            connect.unregisterCloseListener();
+        } catch (LibvirtException | RuntimeException e) {
+            log.debug("host {}: unregistering the close listener failed", host, e);
+        }
+        return closeCounting(connect, host);
     }
 
     /** {@code virConnectClose}: what remains is held by handles nobody freed. */

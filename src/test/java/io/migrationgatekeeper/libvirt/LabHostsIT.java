@@ -280,6 +280,16 @@ class LabHostsIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> connections.snapshot(a).state() == ConnectionState.CONNECTED);
     }
 
+    @Test
+    @Order(8)
+    void aSharedConnectionClosesWithNoReferenceLeft() {
+        assertThat(preflightOnA().status()).isEqualTo(200);
+
+        // A registered close listener holds a reference: closed without unregistering it first, the connection stayed
+        // open until its daemon hung up.
+        assertThat(connections.closeShared(host("lab-a"))).as("references left on lab-a's connection").isZero();
+    }
+
     private Api.Reply preflightOnA() {
         return api.postJson("/v1/preflight", Map.of("domain", Map.of("host", "lab-a", "name", LibvirtLab.GUEST)));
     }

@@ -2,13 +2,17 @@ package io.migrationgatekeeper.migration;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.migrationgatekeeper.policy.Declaration;
+import io.migrationgatekeeper.policy.DeclarationConflict;
 import io.migrationgatekeeper.policy.Disk;
 import io.migrationgatekeeper.policy.DiskVerdict;
 import io.migrationgatekeeper.policy.Evaluation;
 import io.migrationgatekeeper.policy.LibvirtVerdict;
+import io.migrationgatekeeper.policy.ReasonCode;
 import io.migrationgatekeeper.policy.Violation;
 import io.migrationgatekeeper.policy.Warning;
 import io.migrationgatekeeper.preflight.PreflightService;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -64,6 +68,37 @@ record EvaluationRecord(boolean wouldDeny, boolean overrideApplied, boolean unsa
     record ViolationRecord(String disk, String reason, String message, String remedy) {}
 
     record Note(String code, String message) {}
+
+    /**
+     * Which declarations libvirt contradicts by refusing this migration with {@code VIR_ERR_MIGRATE_UNSAFE} and
+     * {@code libvirtMessage}, as {@link Evaluation#contradictedBy} says, from what this record kept of the live
+     * definition (the one libvirt's check runs on). Empty when {@code VIR_MIGRATE_UNSAFE} was sent (libvirt's check
+     * was off), when the refusal was predicted (some disk was expected to be refused), and for rows written before
+     * predictions were kept.
+     */
+    List<DeclarationConflict> contradictedBy(String libvirtMessage) {
+        if (unsafeFlag || live == null || libvirtMessage == null
+                || live.disks().stream().anyMatch(d -> d.libvirt() == null || !"SAFE".equals(d.libvirt().verdict()))) {
+            return List.of();
+        }
+        List<DeclarationConflict> conflicts = new ArrayList<>();
+        for (DiskRecord disk : live.disks()) {
+            ReasonCode predicted = known(ReasonCode.values(), disk.libvirt().reason());
+            for (DeclarationRecord d : disk.libvirt().reliesOn() == null ? List.<DeclarationRecord>of()
+                    : disk.libvirt().reliesOn()) {
+                Declaration.Kind kind = known(Declaration.Kind.values(), d.kind());
+                if (predicted != null && kind != null && DeclarationConflict.contradicts(libvirtMessage, predicted, kind)) {
+                    conflicts.add(new DeclarationConflict(disk.target(), new Declaration(kind, d.key(), d.description())));
+                }
+            }
+        }
+        return List.copyOf(conflicts);
+    }
+
+    /** A value of a ledger row's enum column, or null for one this version does not know. */
+    private static <E extends Enum<E>> E known(E[] values, String name) {
+        return Arrays.stream(values).filter(v -> v.name().equals(name)).findFirst().orElse(null);
+    }
 
     static EvaluationRecord of(PreflightService.Result live, PreflightService.Result destination, boolean unsafeFlag) {
         Evaluation e = live.evaluation();

@@ -3,16 +3,20 @@ package io.migrationgatekeeper.migration;
 import io.migrationgatekeeper.inventory.HostCallException;
 import io.migrationgatekeeper.inventory.HostInventory;
 import io.migrationgatekeeper.inventory.InventoryHost;
+import io.migrationgatekeeper.policy.DeclarationConflict;
+import io.migrationgatekeeper.policy.MigrationFlag;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -41,6 +45,9 @@ class JobEngine {
     private final Clock clock;
     private final String replica;
     private final Map<String, Watched> watched = new ConcurrentHashMap<>();
+
+    static final String UNSAFE_REFUSAL = "VIR_ERR_MIGRATE_UNSAFE";
+    static final String DECLARATION_CONFLICT = "DECLARATION_CONFLICT";
 
     JobEngine(Ledger ledger, MigrationGateway gateway, HostInventory inventory, MigrationProperties properties,
             ApplicationEventPublisher events, Clock clock, String replica) {
@@ -92,9 +99,16 @@ class JobEngine {
                 if (w != null && w.timedOut().get()) {
                     end(job, JobState.FAILED, new MigrationJob.JobError("TIMEOUT", "aborted after options.timeoutSeconds ("
                             + job.options().timeoutSeconds() + " s): " + e.getMessage()), null);
+                } else if (e.aborted()) {
+                    end(job, JobState.CANCELLED, new MigrationJob.JobError(e.code(), e.getMessage()), null);
                 } else {
-                    end(job, e.aborted() ? JobState.CANCELLED : JobState.FAILED,
-                            new MigrationJob.JobError(e.code(), e.getMessage()), null);
+                    List<DeclarationConflict> conflicts = contradicted(job, e);
+                    if (end(job, JobState.FAILED, failure(e, conflicts), null) && !conflicts.isEmpty()) {
+                        log.warn("migration {}: libvirt refused what the gatekeeper predicted it would accept; the"
+                                + " source host {} contradicts {}", job.id(), job.sourceHost(), conflicts.stream()
+                                .map(c -> c.declaration().label()).distinct().toList());
+                        events.publishEvent(new DeclarationsContradicted(job, conflicts));
+                    }
                 }
             } catch (RuntimeException e) {
                 log.error("migration {} failed unexpectedly", job.id(), e);
@@ -103,6 +117,44 @@ class JobEngine {
         } finally {
             watched.remove(job.id());
         }
+    }
+
+    /**
+     * The declarations libvirt contradicted, when its own check refused ({@code VIR_ERR_MIGRATE_UNSAFE}) a migration
+     * sent without {@code VIR_MIGRATE_UNSAFE} that the gatekeeper predicted it would accept; empty otherwise (another
+     * failure, a refusal that was predicted, the flag sent, or the decision unreadable just now).
+     */
+    private List<DeclarationConflict> contradicted(MigrationJob job, MigrationGateway.MigrationFailedException e) {
+        if (!UNSAFE_REFUSAL.equals(e.code()) || (job.plan().flags() & MigrationFlag.UNSAFE.bit()) != 0) {
+            return List.of();
+        }
+        try {
+            return ledger.decision(job.decisionId()).map(DecisionRecord::evaluation)
+                    .map(evaluation -> evaluation.contradictedBy(e.getMessage())).orElse(List.of());
+        } catch (LedgerUnavailableException unavailable) {
+            // Ending the job needs the ledger too; if it is back by then, the job keeps libvirt's own code.
+            return List.of();
+        }
+    }
+
+    /**
+     * libvirt's code and words; for a refusal that contradicts declarations, {@code DECLARATION_CONFLICT} with
+     * libvirt's words, its code, and each declaration with the disks whose predicted verdict rested on it.
+     */
+    private static MigrationJob.JobError failure(MigrationGateway.MigrationFailedException e,
+            List<DeclarationConflict> conflicts) {
+        if (conflicts.isEmpty()) {
+            return new MigrationJob.JobError(e.code(), e.getMessage());
+        }
+        Map<String, List<String>> disksByDeclaration = new LinkedHashMap<>();
+        for (DeclarationConflict c : conflicts) {
+            disksByDeclaration.computeIfAbsent(c.declaration().description(), d -> new ArrayList<>()).add(c.disk());
+        }
+        return new MigrationJob.JobError(DECLARATION_CONFLICT, e.getMessage() + " (" + UNSAFE_REFUSAL
+                + "); the host contradicts " + disksByDeclaration.entrySet().stream()
+                .map(d -> d.getKey() + " (disk" + (d.getValue().size() == 1 ? " " : "s ") + String.join(", ", d.getValue())
+                        + ")")
+                .collect(Collectors.joining(", ")));
     }
 
     /**
@@ -219,14 +271,16 @@ class JobEngine {
         }
     }
 
-    /** RUNNING → an end, once: the replica that moves it first reports it. */
-    private void end(MigrationJob job, JobState outcome, MigrationJob.JobError error, JobProgress progress) {
+    /** RUNNING → an end, once: the replica that moves it first reports it (and gets true). */
+    private boolean end(MigrationJob job, JobState outcome, MigrationJob.JobError error, JobProgress progress) {
         Instant now = clock.instant();
-        if (ledger.end(job.id(), outcome, error, progress, now)) {
-            Duration took = job.startedAt() == null ? null : Duration.between(job.startedAt(), now);
-            events.publishEvent(new MigrationEnded(job, outcome, took));
-            log.info("migration {}: {}{}", job.id(), outcome,
-                    error == null ? "" : " (" + error.code() + ": " + error.message() + ")");
+        if (!ledger.end(job.id(), outcome, error, progress, now)) {
+            return false;
         }
+        Duration took = job.startedAt() == null ? null : Duration.between(job.startedAt(), now);
+        events.publishEvent(new MigrationEnded(job, outcome, took));
+        log.info("migration {}: {}{}", job.id(), outcome,
+                error == null ? "" : " (" + error.code() + ": " + error.message() + ")");
+        return true;
     }
 }

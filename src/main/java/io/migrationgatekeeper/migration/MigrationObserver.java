@@ -1,9 +1,14 @@
 package io.migrationgatekeeper.migration;
 
+import io.migrationgatekeeper.inventory.HostInventory;
+import io.migrationgatekeeper.inventory.InventoryHost;
+import io.migrationgatekeeper.inventory.QemuDropCache;
 import io.migrationgatekeeper.observability.DecisionLog;
 import io.migrationgatekeeper.observability.FleetLease;
 import io.migrationgatekeeper.observability.MigrationMetrics;
 import io.migrationgatekeeper.policy.Decision;
+import io.migrationgatekeeper.policy.Declaration;
+import io.migrationgatekeeper.policyconfig.EffectivePolicy;
 import java.util.List;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -18,11 +23,15 @@ class MigrationObserver {
     private final DecisionLog decisionLog;
     private final MigrationMetrics metrics;
 
-    MigrationObserver(DecisionLog decisionLog, MigrationMetrics metrics, Ledger ledger, FleetLease lease) {
+    MigrationObserver(DecisionLog decisionLog, MigrationMetrics metrics, Ledger ledger, FleetLease lease,
+            HostInventory inventory, EffectivePolicy policy) {
         this.decisionLog = decisionLog;
         this.metrics = metrics;
         // Fleet-wide numbers from the shared ledger: one query per state per lease tick, by the lease holder only.
         metrics.watchJobs(lease, () -> ledger.countByHost(JobState.RUNNING), () -> ledger.countByHost(JobState.QUEUED));
+        metrics.registerDeclarations(policy.policy().contradictable(inventory.all().stream()
+                .filter(host -> host.qemuDropCache() == QemuDropCache.AUTO).map(InventoryHost::name).toList())
+                .stream().map(Declaration::label).distinct().toList());
     }
 
     @EventListener
@@ -39,6 +48,11 @@ class MigrationObserver {
         } else if (d.decision() == Decision.ALLOWED_UNSAFE) {
             metrics.overridden(d.sourceHost());
         }
+    }
+
+    @EventListener
+    void contradicted(DeclarationsContradicted event) {
+        event.conflicts().stream().map(c -> c.declaration().label()).distinct().forEach(metrics::declarationConflict);
     }
 
     @EventListener

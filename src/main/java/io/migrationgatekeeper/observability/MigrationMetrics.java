@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -20,6 +21,9 @@ import org.springframework.stereotype.Component;
  *   <li>{@code gatekeeper_migration_duration_seconds{outcome}}: from start to end, as a histogram</li>
  *   <li>{@code gatekeeper_migration_denials_total{reason,source_host}}: one per violation of a denied request</li>
  *   <li>{@code gatekeeper_migration_overrides_total{source_host}}: approvals that needed the override</li>
+ *   <li>{@code gatekeeper_declaration_conflicts_total{declaration}}: libvirt refused a migration the gatekeeper
+ *   predicted it would accept, contradicting this declaration (a filesystem path, {@code pool:<name>},
+ *   {@code qemu-drop-cache:<host>}: values from the configuration only)</li>
  *   <li>{@code gatekeeper_migrations_active{source_host}}, {@code gatekeeper_migrations_queued{source_host}}: read
  *   from the shared ledger by the replica holding the {@link FleetLease}, for source hosts with jobs</li>
  * </ul>
@@ -66,6 +70,27 @@ public class MigrationMetrics {
         Counter.builder("gatekeeper.migration.denials").description("Denied migration requests, one per violation")
                 .tag("reason", reason).tag("source_host", sourceHost)
                 .register(registry).increment();
+    }
+
+    /** A host contradicted a declaration: libvirt's own check refused where the gatekeeper predicted it would pass. */
+    public void declarationConflict(String declaration) {
+        conflicts(declaration).increment();
+    }
+
+    /**
+     * Every declaration a host can contradict, at zero, so the first conflict shows in increase() and rate(): one
+     * series per filesystem path libvirt recognises, declared pool and host under {@code qemu-drop-cache: auto}.
+     */
+    public void registerDeclarations(Collection<String> declarations) {
+        declarations.forEach(this::conflicts);
+    }
+
+    private Counter conflicts(String declaration) {
+        return Counter.builder("gatekeeper.declaration.conflicts")
+                .description("Migrations libvirt refused although the gatekeeper predicted its check would pass,"
+                        + " by the declaration the host contradicts")
+                .tag("declaration", declaration)
+                .register(registry);
     }
 
     /**

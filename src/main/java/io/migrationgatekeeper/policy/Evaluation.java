@@ -43,8 +43,6 @@ public record Evaluation(
                 || disks.stream().anyMatch(d -> d.libvirt() != null && d.libvirt().refuses())) {
             return List.of();
         }
-        boolean notShared = libvirtMessage.contains(SafetyRule.NOT_SHARED);
-        boolean cache = libvirtMessage.contains(SafetyRule.CACHE_UNSAFE);
         List<DeclarationConflict> conflicts = new ArrayList<>();
         for (DiskVerdict d : disks) {
             LibvirtVerdict predicted = d.libvirt();
@@ -52,10 +50,7 @@ public record Evaluation(
                 continue;
             }
             for (Declaration declaration : predicted.reliesOn()) {
-                boolean madeItShared = declaration.kind() != Declaration.Kind.QEMU_DROP_CACHE;
-                boolean skippedTheCacheCheck = predicted.reason() == ReasonCode.CLUSTER_FS
-                        || declaration.kind() == Declaration.Kind.QEMU_DROP_CACHE;
-                if ((notShared && madeItShared) || (cache && skippedTheCacheCheck)) {
+                if (DeclarationConflict.contradicts(libvirtMessage, predicted.reason(), declaration.kind())) {
                     conflicts.add(new DeclarationConflict(d.disk().target(), declaration));
                 }
             }

@@ -57,6 +57,20 @@ public record Policy(
                 "pools", "name");
     }
 
+    /**
+     * Every declaration a prediction of libvirt's own check can rest on, so every one a host can contradict:
+     * filesystems of a type libvirt recognises, pools, and the detected drop-cache of each host in
+     * {@code dropCacheDetectable} (those under {@code qemu-drop-cache: auto}). Bounded by the configuration.
+     */
+    public List<Declaration> contradictable(Collection<String> dropCacheDetectable) {
+        List<Declaration> declarations = new ArrayList<>();
+        filesystems.stream().filter(FilesystemDeclaration::libvirtRecognised).map(Declaration::of)
+                .forEach(declarations::add);
+        pools.stream().map(Declaration::of).forEach(declarations::add);
+        dropCacheDetectable.stream().map(Declaration::dropCacheDetected).forEach(declarations::add);
+        return List.copyOf(declarations);
+    }
+
     private static void rejectDuplicates(Collection<String> keys, String list, String field) {
         Set<String> seen = new TreeSet<>();
         for (String key : keys) {

@@ -84,7 +84,7 @@ class HelmChartTest {
         List<Object> groups = (List<Object>) path(one(objects, "PrometheusRule"), "spec").get("groups");
         assertThat(((Map<String, Object>) groups.get(0)).get("rules").toString())
                 .contains("MigrationDenialsRising", "MigrationUnsafeOverride", "MigrationsFailing",
-                        "LibvirtHostUnreachable", "PreflightLatencyHigh");
+                        "DeclarationConflict", "LibvirtHostUnreachable", "PreflightLatencyHigh");
         Map<String, Object> container = first(path(one(objects, "Deployment"), "spec", "template", "spec").get("containers"));
         assertThat(container.get("env").toString()).contains("SPRING_DATASOURCE_URL", "gatekeeper-db");
         assertThat(container.get("volumeMounts").toString()).contains("/etc/gatekeeper/pki", "/etc/gatekeeper/api-keys")

@@ -29,7 +29,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -58,6 +60,7 @@ import tools.jackson.databind.JsonNode;
  * {@code -Ddifferential.configurations=N} runs N configurations per lab (default 20).
  */
 @RequiresLibvirt(daemons = true, fuse = true)
+@AutoConfigureMetrics
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "gatekeeper.policy.honour-drop-cache=true",
         "gatekeeper.migrations.poll-interval=200ms"})
@@ -133,7 +136,8 @@ class LibvirtDifferentialIT {
             Path root = lab.lab().root();
             for (String host : List.of("a", "b")) {
                 String uri = host.equals("a") ? lab.lab().a().uri() : lab.lab().b().uri();
-                for (String name : List.of(lab.name() + "-" + host, lab.name() + "-" + host + "-moose")) {
+                for (String name : List.of(lab.name() + "-" + host, lab.name() + "-" + host + "-moose",
+                        lab.name() + "-" + host + "-liar")) {
                     registry.add("gatekeeper.hosts." + name + ".uri", () -> uri);
                     registry.add("gatekeeper.hosts." + name + ".migration-address", () -> "127.0.0.1");
                     registry.add("gatekeeper.hosts." + name + ".qemu-drop-cache", () -> lab.masked() ? "false" : "auto");
@@ -147,6 +151,8 @@ class LibvirtDifferentialIT {
             for (String dir : List.of("", "gluster", "quobyte", "lizard", "images")) {
                 i = declare(registry, i, dir.isEmpty() ? root : root.resolve(dir), "moosefs", true, "*-moose");
             }
+            // A declaration the hosts contradict, for the -liar hosts only: the local images directory as gfs2.
+            i = declare(registry, i, root.resolve("images"), "gfs2", false, "*-liar");
         }
     }
 
@@ -262,6 +268,42 @@ class LibvirtDifferentialIT {
             }
         }
         return new Configuration(index, List.copyOf(disks), storageMigration, migrateDisks);
+    }
+
+    /**
+     * A directory declared gfs2 that is local ext4: the gatekeeper predicts libvirt's check passes and sends no
+     * flag; libvirt refuses; the job names the declaration and the disk, and the conflict is counted.
+     */
+    @Test
+    void aDeclarationTheHostContradictsFailsTheJobNamingIt() {
+        Api api = new Api(port);
+        Lab lab = DETECTED;
+        String guest = lab.name() + "-liar";
+        try {
+            startGuest(lab, guest, new Configuration(0, List.of(new DiskSpec("vda", Location.LOCAL, "writeback",
+                    Kind.PLAIN)), "none", null));
+
+            Api.Reply created = api.postJson("/v1/migrations", Map.of("domain", guest,
+                    "sourceHost", lab.name() + "-a-liar", "targetHost", lab.name() + "-b-liar"));
+
+            assertThat(created.status()).as(created.body()).isEqualTo(202);
+            JsonNode disk = created.json().get("evaluation").get("live").get("disks").get(0);
+            assertThat(disk.get("reason").asString()).isEqualTo("CLUSTER_FS");
+            assertThat(disk.get("libvirtVerdict").get("reason").asString()).as("libvirt checks gfs2 itself")
+                    .isEqualTo("CLUSTER_FS");
+            assertThat(created.json().get("libvirtFlags").get("names").toString()).doesNotContain("VIR_MIGRATE_UNSAFE");
+            JsonNode job = awaitEnd(api, created.json().get("id").asString());
+            assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("FAILED");
+            assertThat(job.get("error").get("code").asString()).isEqualTo("DECLARATION_CONFLICT");
+            assertThat(job.get("error").get("message").asString()).contains(
+                    "Unsafe migration: Migration without shared storage is unsafe (VIR_ERR_MIGRATE_UNSAFE)",
+                    "the host contradicts gfs2 filesystem declared at " + lab.lab().images() + " for hosts *-liar (disk vda)");
+            assertThat(lab.lab().a().virsh("domstate", guest)).isEqualTo("running");
+            assertThat(api.get("/actuator/prometheus").body()).containsPattern(
+                    "gatekeeper_declaration_conflicts_total\\{[^}]*declaration=\"" + lab.lab().images() + "\"[^}]*} 1\\.0");
+        } finally {
+            cleanUp(lab, guest);
+        }
     }
 
     /** The gatekeeper's preflight, then libvirt's own answer on the same running guest. */

@@ -31,7 +31,7 @@ class PrometheusRulesTest {
     @Test
     void rulesAreValid() throws Exception {
         assertThat(promtool("check", "rules", "../../helm/migration-gatekeeper/files/alerts.yaml"))
-                .contains("SUCCESS: 7 rules found");
+                .contains("SUCCESS: 8 rules found");
     }
 
     @Test

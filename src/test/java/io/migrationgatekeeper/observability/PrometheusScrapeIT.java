@@ -69,7 +69,7 @@ class PrometheusScrapeIT {
         String base = startPrometheus();
         await(base, "up{job=\"gatekeeper\"}", r -> r.size() == 1 && value(r.get(0)) == 1.0);
         assertThat(get(base + "/api/v1/rules").get("data").get("groups").get(0).get("rules")).as("alert rules loaded")
-                .hasSize(7);
+                .hasSize(8);
 
         Api api = new Api(port);
         String cacheUnsafe = "<domain><name>db</name><devices><disk type='file'><driver cache='writeback'/>"

@@ -78,8 +78,8 @@ public class MigrationMetrics {
     }
 
     /**
-     * Every declaration a host can contradict, at zero, so the first conflict shows in increase() and rate(): one
-     * series per filesystem path libvirt recognises, declared pool and host under {@code qemu-drop-cache: auto}.
+     * The policy's declarations a host can contradict, at zero, so their first conflict shows in increase() and
+     * rate(): one series per filesystem path of a type libvirt recognises and per declared pool.
      */
     public void registerDeclarations(Collection<String> declarations) {
         declarations.forEach(this::conflicts);

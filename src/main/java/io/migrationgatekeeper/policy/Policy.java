@@ -58,16 +58,15 @@ public record Policy(
     }
 
     /**
-     * Every declaration a prediction of libvirt's own check can rest on, so every one a host can contradict:
-     * filesystems of a type libvirt recognises, pools, and the detected drop-cache of each host in
-     * {@code dropCacheDetectable} (those under {@code qemu-drop-cache: auto}). Bounded by the configuration.
+     * The storage declarations a prediction of libvirt's own check can rest on, so the ones a host can contradict:
+     * filesystems of a type libvirt recognises, and pools. (A host's detected drop-cache can be contradicted too;
+     * it is the inventory's, one per host, not the policy's.)
      */
-    public List<Declaration> contradictable(Collection<String> dropCacheDetectable) {
+    public List<Declaration> contradictable() {
         List<Declaration> declarations = new ArrayList<>();
         filesystems.stream().filter(FilesystemDeclaration::libvirtRecognised).map(Declaration::of)
                 .forEach(declarations::add);
         pools.stream().map(Declaration::of).forEach(declarations::add);
-        dropCacheDetectable.stream().map(Declaration::dropCacheDetected).forEach(declarations::add);
         return List.copyOf(declarations);
     }
 

@@ -53,10 +53,10 @@ class ObservabilityIT {
     }
 
     /**
-     * Issue 14: every declaration a host can contradict has its conflict counter at zero from start-up, so the first
-     * conflict shows in increase(): the sample's filesystems of types libvirt recognises and its pools. A type
-     * libvirt does not know ({@code moosefs}) is never checked by libvirt, so it can never be contradicted, and
-     * the sample hosts declare their drop-cache rather than having it detected.
+     * Issue 14: every storage declaration a host can contradict has its conflict counter at zero from start-up, so
+     * the first conflict shows in increase(): the sample's filesystems of types libvirt recognises and its pools. A
+     * type libvirt does not know ({@code moosefs}) is never checked by libvirt, so it can never be contradicted; and
+     * no series is created per host.
      */
     @Test
     void everyDeclarationAHostCanContradictIsCountedFromZero() {

@@ -248,6 +248,12 @@ class LibvirtDifferentialIT {
             int roll = random.nextInt(100);
             Kind kind = roll < 50 ? Kind.PLAIN : roll < 63 ? Kind.READONLY : roll < 76 ? Kind.SHAREABLE
                     : roll < 86 ? Kind.TRANSIENT : Kind.EMPTY_CDROM;
+            if (kind == Kind.EMPTY_CDROM && cdroms == 2) {
+                // Machine 'pc' has one IDE controller: hdc and hdd are the CD-ROMs it can take (hde needs a second,
+                // which libvirt refuses: "Only 1 IDE controller is supported"; seed 101205). Same draws as before,
+                // so every other seed replays unchanged.
+                kind = Kind.PLAIN;
+            }
             Location location = Location.values()[random.nextInt(Location.values().length)];
             String cache = caches[random.nextInt(caches.length)];
             String target = kind == Kind.EMPTY_CDROM ? "hd" + (char) ('c' + cdroms++) : "vd" + (char) ('a' + d);

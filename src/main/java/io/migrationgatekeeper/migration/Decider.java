@@ -14,6 +14,7 @@ import io.migrationgatekeeper.policy.Violation;
 import io.migrationgatekeeper.preflight.DomainId;
 import io.migrationgatekeeper.preflight.LiveDefinition;
 import io.migrationgatekeeper.preflight.PreflightService;
+import io.migrationgatekeeper.problem.RequestIds;
 import io.migrationgatekeeper.security.Caller;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -48,15 +49,19 @@ class Decider {
         this.clock = clock;
     }
 
-    MigrationDecision decide(MigrationRequestJson body, String requester) {
-        return decide(body, requester, null);
+    /**
+     * @param requestId the HTTP request's id; kept only if it is a plain token of at most 128 characters (what
+     *                  {@link RequestIds#accept} lets through), so nothing a caller sends can bloat the ledger
+     */
+    MigrationDecision decide(MigrationRequestJson body, String requester, String requestId) {
+        return decide(body, requester, requestId, null);
     }
 
     /**
      * @param listed the domain's live definition as a listing of the source host just read it (a drain), or null to
      *               read it now
      */
-    MigrationDecision decide(MigrationRequestJson body, String requester, LiveDefinition listed) {
+    MigrationDecision decide(MigrationRequestJson body, String requester, String requestId, LiveDefinition listed) {
         if (body.domain() == null || body.domain().isBlank()) {
             throw new InvalidMigrationRequestException("domain", "is required: the domain's name or UUID on sourceHost");
         }
@@ -91,7 +96,8 @@ class Decider {
                 .flatMap(r -> r.evaluation().violations().stream()).toList();
 
         DecisionRecord record = new DecisionRecord(UUID.randomUUID().toString(), clock.instant(), requester,
-                live.domain().name(), live.domain().uuid(), request.sourceHost(), request.targetHost(), decision,
+                RequestIds.accept(requestId).orElse(null), live.domain().name(), live.domain().uuid(),
+                request.sourceHost(), request.targetHost(), decision,
                 worst(live.evaluation().ruleDecision(), destination == null ? null : destination.evaluation().ruleDecision()),
                 live.evaluation().enforcement(), Violation.reasonCodes(violations),
                 request.override().map(UnsafeOverride::reason).orElse(null), live.policyRevision(),

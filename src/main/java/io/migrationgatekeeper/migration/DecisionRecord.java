@@ -10,6 +10,8 @@ import java.util.List;
  * One migration decision as the ledger keeps it: who asked what, what the rule said, under which policy. One row
  * per request, bounded in size.
  *
+ * @param requestId  the id of the HTTP request that asked (X-Request-Id, or generated): its log lines carry it too;
+ *                   null for rows written before the ledger kept it
  * @param reasons    the distinct reason codes of the violations, in order of appearance
  * @param evaluation null for rows written before the ledger kept compact evaluations
  */
@@ -17,6 +19,7 @@ record DecisionRecord(
         String id,
         Instant decidedAt,
         String requester,
+        String requestId,
         String domainName,
         String domainUuid,
         String sourceHost,

@@ -14,6 +14,7 @@ import io.migrationgatekeeper.policy.Violation;
 import io.migrationgatekeeper.preflight.LiveDefinition;
 import io.migrationgatekeeper.preflight.PreflightService;
 import io.migrationgatekeeper.preflight.SourceHosts;
+import io.migrationgatekeeper.problem.RequestIds;
 import io.migrationgatekeeper.security.Caller;
 import java.time.Clock;
 import java.time.Duration;
@@ -174,7 +175,8 @@ class Drains {
         Map<String, String> jobIds = new HashMap<>();
         List<DrainRecord.Entry> entries = plan(request, (live, target) -> {
             MigrationDecision decision = decider.decide(new MigrationRequestJson(live.uuid(), request.source().name(),
-                    target, request.storage().value(), null, null, request.unsafe(), null, null), caller, live);
+                    target, request.storage().value(), null, null, request.unsafe(), null, null), caller,
+                    RequestIds.current(), live);
             decisions.add(decision);
             String jobId = null;
             if (!decision.denied()) {

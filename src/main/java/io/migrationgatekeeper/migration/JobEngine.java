@@ -5,6 +5,7 @@ import io.migrationgatekeeper.inventory.HostInventory;
 import io.migrationgatekeeper.inventory.InventoryHost;
 import io.migrationgatekeeper.policy.DeclarationConflict;
 import io.migrationgatekeeper.policy.MigrationFlag;
+import io.migrationgatekeeper.problem.RequestIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
@@ -81,7 +83,7 @@ class JobEngine {
 
     /** Performs a claimed job to its end. Blocks as long as libvirt migrates. */
     void run(MigrationJob job) {
-        try {
+        try (JobContext context = JobContext.of(job)) {
             Optional<InventoryHost> source = inventory.find(job.sourceHost());
             Optional<InventoryHost> target = inventory.find(job.targetHost());
             if (source.isEmpty() || target.isEmpty()) {
@@ -171,6 +173,12 @@ class JobEngine {
         if (w == null) {
             return;
         }
+        try (JobContext context = JobContext.of(w.job())) {
+            poll(id, w);
+        }
+    }
+
+    private void poll(String id, Watched w) {
         MigrationJob job = w.job();
         Optional<InventoryHost> source = inventory.find(job.sourceHost());
         Optional<InventoryHost> target = inventory.find(job.targetHost());
@@ -225,6 +233,12 @@ class JobEngine {
      * as the one that started it would have), on the target, or back on the source.
      */
     void reconcile(MigrationJob job) {
+        try (JobContext context = JobContext.of(job)) {
+            reconcileNow(job);
+        }
+    }
+
+    private void reconcileNow(MigrationJob job) {
         Optional<InventoryHost> source = inventory.find(job.sourceHost());
         Optional<InventoryHost> target = inventory.find(job.targetHost());
         if (source.isEmpty() || target.isEmpty()) {
@@ -261,6 +275,34 @@ class JobEngine {
         end(job, JobState.FAILED, new MigrationJob.JobError("INTERRUPTED", "interrupted: the replica running it stopped,"
                 + " and the domain is " + (onSource == MigrationGateway.Presence.ABSENT ? "on neither host"
                 : "still on " + job.sourceHost() + " with no migration job")), null);
+    }
+
+    /**
+     * The job's originating request id in the MDC while the engine works on the job (on whichever thread), so the
+     * log lines of a background migration, and of the libvirt calls made for it, carry the id of the request that
+     * queued it; what the thread had before comes back afterwards. A job without one clears it, so no other job's
+     * id lingers on a pooled thread.
+     */
+    private record JobContext(String previous) implements AutoCloseable {
+
+        static JobContext of(MigrationJob job) {
+            JobContext context = new JobContext(MDC.get(RequestIds.MDC_KEY));
+            set(job.requestId());
+            return context;
+        }
+
+        @Override
+        public void close() {
+            set(previous);
+        }
+
+        private static void set(String requestId) {
+            if (requestId == null) {
+                MDC.remove(RequestIds.MDC_KEY);
+            } else {
+                MDC.put(RequestIds.MDC_KEY, requestId);
+            }
+        }
     }
 
     private JobProgress completedStats(InventoryHost target, MigrationJob job) {

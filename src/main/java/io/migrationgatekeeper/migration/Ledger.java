@@ -116,13 +116,14 @@ class Ledger {
 
     private void insertDecision(DecisionRecord d, String kind) {
         jdbc.sql("""
-                INSERT INTO decisions (id, decided_at, kind, requester, domain_name, domain_uuid, source_host,
-                    target_host, decision, rule_decision, enforcement, reasons, override_reason, policy_revision,
-                    request, evaluation)
-                VALUES (:id, :at, :kind, :requester, :name, :uuid, :source, :target, :decision, :rule,
-                    :enforcement, :reasons, :override, :revision, :request, :evaluation)""")
+                INSERT INTO decisions (id, decided_at, kind, requester, request_id, domain_name, domain_uuid,
+                    source_host, target_host, decision, rule_decision, enforcement, reasons, override_reason,
+                    policy_revision, request, evaluation)
+                VALUES (:id, :at, :kind, :requester, :requestId, :name, :uuid, :source, :target, :decision,
+                    :rule, :enforcement, :reasons, :override, :revision, :request, :evaluation)""")
                 .param("id", d.id()).param("at", time(d.decidedAt())).param("kind", kind)
-                .param("requester", d.requester()).param("name", d.domainName()).param("uuid", d.domainUuid())
+                .param("requester", d.requester()).param("requestId", d.requestId())
+                .param("name", d.domainName()).param("uuid", d.domainUuid())
                 .param("source", d.sourceHost()).param("target", d.targetHost()).param("decision", d.decision().name())
                 .param("rule", d.ruleDecision().name()).param("enforcement", d.enforcement().value())
                 .param("reasons", String.join(",", d.reasons())).param("override", d.overrideReason())
@@ -158,7 +159,7 @@ class Ledger {
 
     static Query decisionsQuery(DecisionFilter filter, DecisionCursor.Position before, int limit) {
         StringBuilder sql = new StringBuilder("""
-                SELECT id, decided_at, kind, requester, domain_name, domain_uuid, source_host, target_host, decision,
+                SELECT id, decided_at, kind, requester, request_id, domain_name, domain_uuid, source_host, target_host, decision,
                     rule_decision, enforcement, reasons, override_reason, policy_revision
                 FROM decisions WHERE 1 = 1""");
         Map<String, Object> params = new HashMap<>();
@@ -214,7 +215,8 @@ class Ledger {
         String evaluation = full ? rs.getString("evaluation") : null;
         String enforcement = rs.getString("enforcement");
         return new DecisionRecord(rs.getString("id"), instant(rs, "decided_at"), rs.getString("requester"),
-                rs.getString("domain_name"), rs.getString("domain_uuid"), rs.getString("source_host"),
+                rs.getString("request_id"), rs.getString("domain_name"), rs.getString("domain_uuid"),
+                rs.getString("source_host"),
                 rs.getString("target_host"), Decision.valueOf(rs.getString("decision")),
                 Decision.valueOf(rs.getString("rule_decision")),
                 enforcement == null ? Enforcement.ENFORCE : Enforcement.valueOf(enforcement.toUpperCase(java.util.Locale.ROOT)),
@@ -230,14 +232,15 @@ class Ledger {
         long seq = jdbc.sql("SELECT NEXTVAL('migration_job_seq')").query(Long.class).single();
         jdbc.sql("""
                 INSERT INTO migration_jobs (id, seq, decision_id, decision, domain_name, domain_uuid, source_host,
-                    target_host, state, active_domain, requester, override_reason, flags, parameters_json,
+                    target_host, state, active_domain, requester, request_id, override_reason, flags, parameters_json,
                     options_json, created_at, drain_id)
                 VALUES (:id, :seq, :decisionId, :decision, :name, :uuid, :source, :target, 'QUEUED', :uuid,
-                    :requester, :override, :flags, :plan, :options, :created, :drain)""")
+                    :requester, :requestId, :override, :flags, :plan, :options, :created, :drain)""")
                 .param("id", job.id()).param("seq", seq).param("decisionId", job.decisionId()).param("drain", drainId)
                 .param("decision", job.decision()).param("name", job.domainName()).param("uuid", job.domainUuid())
                 .param("source", job.sourceHost()).param("target", job.targetHost())
-                .param("requester", job.requester()).param("override", job.overrideReason())
+                .param("requester", job.requester()).param("requestId", job.requestId())
+                .param("override", job.overrideReason())
                 .param("flags", job.plan().flags()).param("plan", json.writeValueAsString(job.plan()))
                 .param("options", json.writeValueAsString(job.options())).param("created", time(job.createdAt()))
                 .update();
@@ -605,7 +608,7 @@ class Ledger {
         return new MigrationJob(rs.getString("id"), rs.getLong("seq"), rs.getString("decision_id"),
                 rs.getString("decision"), rs.getString("domain_name"), rs.getString("domain_uuid"),
                 rs.getString("source_host"), rs.getString("target_host"), JobState.valueOf(rs.getString("state")),
-                rs.getString("requester"), rs.getString("override_reason"),
+                rs.getString("requester"), rs.getString("request_id"), rs.getString("override_reason"),
                 json.readValue(rs.getString("parameters_json"), MigrationPlan.class),
                 json.readValue(rs.getString("options_json"), MigrationOptions.class),
                 progress == null ? null : json.readValue(progress, JobProgress.class),

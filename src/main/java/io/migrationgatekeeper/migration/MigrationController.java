@@ -4,6 +4,7 @@ import io.migrationgatekeeper.policy.InvalidMigrationRequestException;
 import io.migrationgatekeeper.problem.BoundedBody;
 import io.migrationgatekeeper.problem.ProblemAdvice;
 import io.migrationgatekeeper.problem.ProblemType;
+import io.migrationgatekeeper.problem.RequestIds;
 import io.migrationgatekeeper.problem.StrictJson;
 import io.migrationgatekeeper.security.Caller;
 import jakarta.servlet.http.HttpServletRequest;
@@ -45,7 +46,8 @@ class MigrationController {
         }
         byte[] body = BoundedBody.read(http, maxBodyBytes);
         MigrationRequestJson request = reader.read(body);
-        Migrations.Outcome outcome = migrations.request(request, sha256(body), idempotencyKey, Caller.name());
+        Migrations.Outcome outcome = migrations.request(request, sha256(body), idempotencyKey, Caller.name(),
+                RequestIds.of(http));
         ResponseEntity.BodyBuilder answer;
         Object content;
         if (outcome instanceof Migrations.Approved approved) {

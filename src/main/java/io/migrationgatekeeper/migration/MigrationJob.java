@@ -7,6 +7,8 @@ import java.time.Instant;
  * and how far it got.
  *
  * @param seq             arrival order, for dispatching and paging
+ * @param requestId       the id of the HTTP request that queued it: put in the MDC while the job runs, so the
+ *                        background migration's log lines carry it; null for jobs queued before it was kept
  * @param owner           the replica running or watching it, while RUNNING
  * @param cancelRequested a cancel arrived while it was RUNNING; the owner aborts it in libvirt
  */
@@ -21,6 +23,7 @@ record MigrationJob(
         String targetHost,
         JobState state,
         String requester,
+        String requestId,
         String overrideReason,
         MigrationPlan plan,
         MigrationOptions options,
@@ -50,7 +53,7 @@ record MigrationJob(
     static MigrationJob queued(String id, MigrationDecision decision, Instant now) {
         return new MigrationJob(id, 0, decision.id(), decision.decision().name(), decision.domainName(),
                 decision.domainUuid(), decision.sourceHost(), decision.targetHost(), JobState.QUEUED,
-                decision.requester(), decision.overrideReason(), decision.plan(), decision.options(), null, null, now,
+                decision.requester(), decision.record().requestId(), decision.overrideReason(), decision.plan(), decision.options(), null, null, now,
                 null, null, null, null, false);
     }
 }

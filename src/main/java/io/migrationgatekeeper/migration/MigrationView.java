@@ -17,6 +17,7 @@ record MigrationView(
         String decision,
         String decisionId,
         String requester,
+        String requestId,
         String overrideReason,
         Flags libvirtFlags,
         Parameters parameters,
@@ -93,7 +94,7 @@ record MigrationView(
         MigrationPlan plan = job.plan();
         return new MigrationView(job.id(), job.state().name(), new DomainRef(job.domainName(), job.domainUuid()),
                 job.sourceHost(), job.targetHost(), job.decision(), job.decisionId(), job.requester(),
-                job.overrideReason(), new Flags(plan.flags(), names(plan.flags())),
+                job.requestId(), job.overrideReason(), new Flags(plan.flags(), names(plan.flags())),
                 new Parameters(plan.destinationUri(), plan.migrateUri(), plan.listenAddress(), plan.bandwidthMiBps(),
                         plan.migrateDisks(), plan.destinationXml() == null ? null : true, plan.maxDowntimeMs()),
                 job.options(), job.progress(),

@@ -54,16 +54,19 @@ class Migrations {
      * Decides and, if approved, queues. With an Idempotency-Key, the caller's retry gets the first answer instead of
      * a second decision; another caller's identical key is another key.
      *
-     * @param bodyHash the request body's SHA-256: a key reused with another body is refused
+     * @param bodyHash  the request body's SHA-256: a key reused with another body is refused
+     * @param requestId the HTTP request's id, kept with the decision and the job (a replay answers with the first
+     *                  request's)
      */
-    Outcome request(MigrationRequestJson body, String bodyHash, String idempotencyKey, String caller) {
+    Outcome request(MigrationRequestJson body, String bodyHash, String idempotencyKey, String caller,
+            String requestId) {
         if (idempotencyKey == null) {
-            return admit(decider.decide(body, caller), null);
+            return admit(decider.decide(body, caller, requestId), null);
         }
         return IdempotencyKeys.once(ledger, clock.instant(), lease(), caller, idempotencyKey, bodyHash, "decided",
                 answered -> replay(answered, idempotencyKey),
                 // Not decided (bad input, a host down, the domain busy): the key is released for a retry.
-                claimed -> admit(decider.decide(body, caller), claimed));
+                claimed -> admit(decider.decide(body, caller, requestId), claimed));
     }
 
     /**

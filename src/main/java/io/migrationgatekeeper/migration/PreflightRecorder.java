@@ -4,6 +4,7 @@ import io.migrationgatekeeper.policy.Violation;
 import io.migrationgatekeeper.policy.UnsafeOverride;
 import io.migrationgatekeeper.preflight.PreflightDecided;
 import io.migrationgatekeeper.preflight.PreflightService;
+import io.migrationgatekeeper.problem.RequestIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -48,8 +49,9 @@ class PreflightRecorder {
 
     static DecisionRecord record(PreflightDecided event) {
         PreflightService.Result r = event.result();
+        // Heard synchronously, on the preflight's request thread: its request id is the current one.
         return new DecisionRecord(r.decisionId(), event.decidedAt(), fit(event.requester(), 200),
-                fit(r.domain().name(), 255), r.domain().uuid(), r.request().sourceHost(),
+                RequestIds.accept(RequestIds.current()).orElse(null), fit(r.domain().name(), 255), r.domain().uuid(), r.request().sourceHost(),
                 r.request().targetHost(), r.evaluation().decision(), r.evaluation().ruleDecision(),
                 r.evaluation().enforcement(), Violation.reasonCodes(r.evaluation().violations()),
                 r.request().override().map(UnsafeOverride::reason).orElse(null), r.policyRevision(), null,

@@ -146,7 +146,7 @@ class DeclarationConflictTest {
         assertThat(evaluation.flags().unsafe()).as("libvirt is predicted to accept every disk").isFalse();
         MigrationDecision approved = machine.approved(domain, MigrationOptions.DEFAULTS);
         DecisionRecord d = approved.record();
-        DecisionRecord record = new DecisionRecord(d.id(), d.decidedAt(), d.requester(), d.domainName(), d.domainUuid(),
+        DecisionRecord record = new DecisionRecord(d.id(), d.decidedAt(), d.requester(), d.requestId(), d.domainName(), d.domainUuid(),
                 d.sourceHost(), d.targetHost(), Decision.ALLOWED, Decision.ALLOWED, d.enforcement(), d.reasons(),
                 d.overrideReason(), d.policyRevision(), d.request(), stored(evaluation));
         MigrationRequest request = new MigrationRequest("kvm-a", "kvm-b", StorageMigration.NONE, null, false, null);

@@ -37,7 +37,7 @@ class EvaluationRecordTest {
 
         EvaluationRecord stored = JSON.readValue(JSON.writeValueAsString(EvaluationRecord.of(live, null,
                 evaluation.flags().unsafe())), EvaluationRecord.class);
-        DecisionRecord decision = new DecisionRecord("d", java.time.Instant.EPOCH, "portal", "t", null, "kvm-b1",
+        DecisionRecord decision = new DecisionRecord("d", java.time.Instant.EPOCH, "portal", null, "t", null, "kvm-b1",
                 "kvm-a1", Decision.ALLOWED, Decision.ALLOWED, evaluation.enforcement(), List.of(), null, "rev", null,
                 stored);
         List<MigrationView.Disk> disks = MigrationView.Evaluation.of(decision).live().disks();

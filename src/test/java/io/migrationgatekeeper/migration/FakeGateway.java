@@ -2,6 +2,7 @@ package io.migrationgatekeeper.migration;
 
 import io.migrationgatekeeper.inventory.HostUnavailableException;
 import io.migrationgatekeeper.inventory.InventoryHost;
+import io.migrationgatekeeper.problem.RequestIds;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.MDC;
 
 /**
  * libvirt in memory, for the job machine's unit tests: where each domain is on each host, and migrations that run
@@ -22,6 +24,8 @@ final class FakeGateway implements MigrationGateway {
     private final Map<String, Map<String, Presence>> hosts = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> migrations = new ConcurrentHashMap<>();
     final List<String> calls = new CopyOnWriteArrayList<>();
+    /** Each call with the request id in the calling thread's MDC: {@code "migrate req-1"}, {@code "abort -"}. */
+    final List<String> requestIds = new CopyOnWriteArrayList<>();
     volatile Duration callTimeout = Duration.ofSeconds(30);
     /** While set, progress calls wait on it: a host that answers slowly. */
     volatile CountDownLatch slowProgress;
@@ -78,6 +82,7 @@ final class FakeGateway implements MigrationGateway {
     @Override
     public void migrate(InventoryHost source, String domainUuid, MigrationPlan plan) throws MigrationFailedException {
         calls.add("migrate " + source.name() + " " + domainUuid + " " + plan.flags());
+        requestIds.add("migrate " + requestId());
         CompletableFuture<Void> done = new CompletableFuture<>();
         place(source.name(), domainUuid, Presence.MIGRATING);
         migrations.put(domainUuid, done);
@@ -94,6 +99,7 @@ final class FakeGateway implements MigrationGateway {
     public Optional<JobProgress> progress(InventoryHost host, String domainUuid) {
         reachable(host);
         calls.add("progress " + host.name() + " " + domainUuid);
+        requestIds.add("progress " + requestId());
         CountDownLatch slow = slowProgress;
         if (slow != null) {
             try {
@@ -134,7 +140,13 @@ final class FakeGateway implements MigrationGateway {
     public Presence presence(InventoryHost host, String domainUuid) {
         reachable(host);
         calls.add("presence " + host.name() + " " + domainUuid);
+        requestIds.add("presence " + requestId());
         return on(host.name(), domainUuid);
+    }
+
+    private static String requestId() {
+        String id = MDC.get(RequestIds.MDC_KEY);
+        return id == null ? "-" : id;
     }
 
     long count(String call) {

@@ -20,34 +20,36 @@ class IdempotencyTest {
     /** Decides {@code body.domain()}: denied when the domain is named "denied-…", else approved. */
     private final Decider decider = new Decider(null, null, machine.clock) {
         @Override
-        MigrationDecision decide(MigrationRequestJson body, String requester) {
+        MigrationDecision decide(MigrationRequestJson body, String requester, String requestId) {
             decided.incrementAndGet();
             if (body.domain().startsWith("bad")) {
                 throw new InvalidMigrationRequestException("domain", "bad");
             }
             machine.gateway.place("kvm-a", JobMachine.uuidOf(body.domain()), MigrationGateway.Presence.RUNNING);
             return machine.decision(body.domain(), body.domain().startsWith("denied") ? Decision.DENIED : Decision.ALLOWED,
-                    requester, MigrationOptions.DEFAULTS);
+                    requester, requestId, MigrationOptions.DEFAULTS);
         }
     };
     private final Migrations migrations = machine.migrations(decider);
 
     @Test
     void aRetryWithTheSameKeyAndBodyGetsTheFirstAnswerWithoutASecondDecision() {
-        Migrations.Outcome first = migrations.request(body("vm-1"), "hash-1", "change-4711", "alice");
-        Migrations.Outcome retry = migrations.request(body("vm-1"), "hash-1", "change-4711", "alice");
+        Migrations.Outcome first = migrations.request(body("vm-1"), "hash-1", "change-4711", "alice", "req-first");
+        Migrations.Outcome retry = migrations.request(body("vm-1"), "hash-1", "change-4711", "alice", "req-retry");
 
         assertThat(first.replayed()).isFalse();
         assertThat(retry.replayed()).isTrue();
         assertThat(((Migrations.Approved) retry).job().id()).isEqualTo(((Migrations.Approved) first).job().id());
+        assertThat(((Migrations.Approved) retry).job().requestId()).as("the job is the first request's")
+                .isEqualTo("req-first");
         assertThat(decided).hasValue(1);
         assertThat(machine.jdbc.sql("SELECT COUNT(*) FROM decisions").query(Integer.class).single()).isEqualTo(1);
     }
 
     @Test
     void aDenialIsReplayedFromItsDecisionRecord() {
-        Migrations.Outcome first = migrations.request(body("denied-1"), "hash-1", "k", "alice");
-        Migrations.Outcome retry = migrations.request(body("denied-1"), "hash-1", "k", "alice");
+        Migrations.Outcome first = migrations.request(body("denied-1"), "hash-1", "k", "alice", "req-alice");
+        Migrations.Outcome retry = migrations.request(body("denied-1"), "hash-1", "k", "alice", "req-alice");
 
         assertThat(retry).isInstanceOf(Migrations.Denied.class);
         assertThat(retry.replayed()).isTrue();
@@ -58,9 +60,10 @@ class IdempotencyTest {
     /** Issue 9, defect 4: bob reusing alice's key got alice's job replayed (and learnt the key was in use). */
     @Test
     void anotherCallersSameKeyIsAnotherKey() {
-        Migrations.Approved alices = (Migrations.Approved) migrations.request(body("vm-alice"), "hash-a", "k", "alice");
+        Migrations.Approved alices = (Migrations.Approved) migrations.request(body("vm-alice"), "hash-a", "k", "alice",
+                "req-alice");
 
-        Migrations.Outcome bobs = migrations.request(body("vm-bob"), "hash-b", "k", "bob");
+        Migrations.Outcome bobs = migrations.request(body("vm-bob"), "hash-b", "k", "bob", "req-bob");
 
         assertThat(bobs.replayed()).isFalse();
         assertThat(((Migrations.Approved) bobs).job().id()).isNotEqualTo(alices.job().id());
@@ -70,19 +73,19 @@ class IdempotencyTest {
 
     @Test
     void theSameKeyWithAnotherBodyIsRefused() {
-        migrations.request(body("vm-1"), "hash-1", "k", "alice");
+        migrations.request(body("vm-1"), "hash-1", "k", "alice", "req-alice");
 
-        assertThatThrownBy(() -> migrations.request(body("vm-2"), "hash-2", "k", "alice"))
+        assertThatThrownBy(() -> migrations.request(body("vm-2"), "hash-2", "k", "alice", "req-alice"))
                 .isInstanceOf(MigrationException.class)
                 .extracting(e -> ((MigrationException) e).reason()).isEqualTo(MigrationException.Reason.KEY_REUSED);
     }
 
     @Test
     void aRequestThatWasNotDecidedLeavesItsKeyFreeForARetry() {
-        assertThatThrownBy(() -> migrations.request(body("bad-1"), "hash-1", "k", "alice"))
+        assertThatThrownBy(() -> migrations.request(body("bad-1"), "hash-1", "k", "alice", "req-alice"))
                 .isInstanceOf(InvalidMigrationRequestException.class);
 
-        assertThat(migrations.request(body("bad-1".replace("bad", "vm")), "hash-1", "k", "alice").replayed()).isFalse();
+        assertThat(migrations.request(body("bad-1".replace("bad", "vm")), "hash-1", "k", "alice", "req-alice").replayed()).isFalse();
     }
 
     /**
@@ -93,16 +96,16 @@ class IdempotencyTest {
     void aKeyWhoseFirstRequestNeverAnsweredIsTakenOverOnceItsLeaseRunsOut() {
         machine.ledger.claimKey("alice", "k", "hash-1", machine.clock.instant(), machine.clock.instant().plusSeconds(90));
 
-        assertThatThrownBy(() -> migrations.request(body("vm-1"), "hash-1", "k", "alice"))
+        assertThatThrownBy(() -> migrations.request(body("vm-1"), "hash-1", "k", "alice", "req-alice"))
                 .isInstanceOf(MigrationException.class)
                 .extracting(e -> ((MigrationException) e).reason()).isEqualTo(MigrationException.Reason.KEY_IN_FLIGHT);
 
         machine.clock.advance(Duration.ofSeconds(91));
-        Migrations.Outcome retry = migrations.request(body("vm-1"), "hash-1", "k", "alice");
+        Migrations.Outcome retry = migrations.request(body("vm-1"), "hash-1", "k", "alice", "req-alice");
 
         assertThat(retry).isInstanceOf(Migrations.Approved.class);
         assertThat(retry.replayed()).isFalse();
-        assertThat(migrations.request(body("vm-1"), "hash-1", "k", "alice").replayed()).isTrue();
+        assertThat(migrations.request(body("vm-1"), "hash-1", "k", "alice", "req-alice").replayed()).isTrue();
     }
 
     private static MigrationRequestJson body(String domain) {

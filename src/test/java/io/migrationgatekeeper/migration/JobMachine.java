@@ -93,9 +93,20 @@ final class JobMachine {
         return decision(domain, "kvm-a", decision, requester, options, clock.instant());
     }
 
+    /** A decision asked for by the request {@code requestId}. */
+    MigrationDecision decision(String domain, Decision decision, String requester, String requestId,
+            MigrationOptions options) {
+        return decision(domain, "kvm-a", decision, requester, requestId, options, clock.instant());
+    }
+
     /** A decision to move {@code domain} from {@code source} to kvm-b, decided at {@code at}. */
     static MigrationDecision decision(String domain, String source, Decision decision, String requester,
             MigrationOptions options, Instant at) {
+        return decision(domain, source, decision, requester, "req-" + domain, options, at);
+    }
+
+    static MigrationDecision decision(String domain, String source, Decision decision, String requester,
+            String requestId, MigrationOptions options, Instant at) {
         MigrationRequest request = new MigrationRequest(source, "kvm-b", StorageMigration.NONE, null, false, null);
         EvaluationRecord.Side live = new EvaluationRecord.Side("kvm-a", true, List.of(new EvaluationRecord.DiskRecord("vda",
                 "/var/lib/libvirt/images/" + domain + ".qcow2", "none", "local", decision == Decision.DENIED ? "UNSAFE" : "SAFE",
@@ -104,7 +115,7 @@ final class JobMachine {
                         decision == Decision.DENIED ? "STORAGE_NOT_SHARED" : "STORAGE_MIGRATED", null, null, null))),
                 decision == Decision.DENIED ? List.of(new EvaluationRecord.ViolationRecord("vda", "STORAGE_NOT_SHARED",
                         "Unsafe migration: Migration without shared storage is unsafe", "copy it")) : List.of());
-        DecisionRecord record = new DecisionRecord(UUID.randomUUID().toString(), at, requester, domain,
+        DecisionRecord record = new DecisionRecord(UUID.randomUUID().toString(), at, requester, requestId, domain,
                 uuidOf(domain), source, "kvm-b", decision, decision, Enforcement.ENFORCE,
                 decision == Decision.DENIED ? List.of("STORAGE_NOT_SHARED") : List.of(), null, "rev",
                 new DecisionRecord.RequestRecord(domain, "none", null, false, options, null),

@@ -96,7 +96,7 @@ class Decider {
                 .flatMap(r -> r.evaluation().violations().stream()).toList();
 
         DecisionRecord record = new DecisionRecord(UUID.randomUUID().toString(), clock.instant(), requester,
-                RequestIds.accept(requestId).orElse(null), live.domain().name(), live.domain().uuid(),
+                RequestIds.accept(requestId).orElse(null), LedgerName.domain(live.domain().name()), live.domain().uuid(),
                 request.sourceHost(), request.targetHost(), decision,
                 worst(live.evaluation().ruleDecision(), destination == null ? null : destination.evaluation().ruleDecision()),
                 live.evaluation().enforcement(), Violation.reasonCodes(violations),

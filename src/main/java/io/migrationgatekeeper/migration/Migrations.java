@@ -54,12 +54,14 @@ class Migrations {
      * Decides and, if approved, queues. With an Idempotency-Key, the caller's retry gets the first answer instead of
      * a second decision; another caller's identical key is another key.
      *
-     * @param bodyHash  the request body's SHA-256: a key reused with another body is refused
-     * @param requestId the HTTP request's id, kept with the decision and the job (a replay answers with the first
-     *                  request's)
+     * @param bodyHash   the request body's SHA-256: a key reused with another body is refused
+     * @param callerName the token subject or API key name, however long: the ledger keeps {@link LedgerName#caller}
+     * @param requestId  the HTTP request's id, kept with the decision and the job (a replay answers with the first
+     *                   request's)
      */
-    Outcome request(MigrationRequestJson body, String bodyHash, String idempotencyKey, String caller,
+    Outcome request(MigrationRequestJson body, String bodyHash, String idempotencyKey, String callerName,
             String requestId) {
+        String caller = LedgerName.caller(callerName);
         if (idempotencyKey == null) {
             return admit(decider.decide(body, caller, requestId), null);
         }
@@ -105,7 +107,7 @@ class Migrations {
     }
 
     MigrationView.Page list(String domain, JobState state, String decision, Long beforeSeq, int limit) {
-        List<MigrationJob> jobs = ledger.list(domain, state, decision, beforeSeq, limit + 1);
+        List<MigrationJob> jobs = ledger.list(LedgerName.domain(domain), state, decision, beforeSeq, limit + 1);
         boolean more = jobs.size() > limit;
         List<MigrationJob> page = more ? jobs.subList(0, limit) : jobs;
         return new MigrationView.Page(page.stream().map(job -> MigrationView.of(job, null)).toList(),

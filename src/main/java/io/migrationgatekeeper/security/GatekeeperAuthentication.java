@@ -80,7 +80,10 @@ final class GatekeeperAuthentication implements AuthenticationManager {
                 : JwtValidators.createDefaultWithIssuer(issuer);
         OAuth2TokenValidator<Jwt> audience = new JwtClaimValidator<List<String>>("aud",
                 aud -> aud != null && aud.contains(config.audience()));
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators, audience));
+        // The subject is the caller: the ledger records it, idempotency keys and jobs belong to it. A token without one
+        // would be everybody's.
+        OAuth2TokenValidator<Jwt> subject = new JwtClaimValidator<String>("sub", sub -> sub != null && !sub.isBlank());
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators, audience, subject));
         JwtAuthenticationProvider provider = new JwtAuthenticationProvider((JwtDecoder) decoder);
         JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
         converter.setJwtGrantedAuthoritiesConverter(scopes(config.scopeClaims()));

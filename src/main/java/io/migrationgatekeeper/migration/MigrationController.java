@@ -7,6 +7,7 @@ import io.migrationgatekeeper.problem.ProblemType;
 import io.migrationgatekeeper.problem.RequestIds;
 import io.migrationgatekeeper.problem.StrictJson;
 import io.migrationgatekeeper.security.Caller;
+import io.migrationgatekeeper.security.Scope;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.security.MessageDigest;
@@ -98,7 +99,7 @@ class MigrationController {
 
     @PostMapping(path = "/v1/migrations/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<MigrationView> cancel(@PathVariable String id) {
-        return ResponseEntity.accepted().body(migrations.cancel(id));
+        return ResponseEntity.accepted().body(migrations.cancel(id, Caller.name(), Caller.may(Scope.CANCEL_ANY)));
     }
 
     private static String sha256(byte[] body) {

@@ -12,6 +12,8 @@ final class MigrationException extends RuntimeException {
         NOT_FOUND,
         /** A cancel for a job that has already ended. */
         ENDED,
+        /** A cancel for another caller's job, by a caller that may cancel only its own. */
+        NOT_YOURS,
         /** The caller's Idempotency-Key was first used with another body. */
         KEY_REUSED,
         /** The first request with the caller's Idempotency-Key is still being decided. */

@@ -25,6 +25,7 @@ class MigrationProblems {
             case CONFLICT -> ProblemType.MIGRATION_CONFLICT;
             case NOT_FOUND -> ProblemType.MIGRATION_NOT_FOUND;
             case ENDED -> ProblemType.MIGRATION_ENDED;
+            case NOT_YOURS -> ProblemType.FORBIDDEN;
             case KEY_REUSED -> ProblemType.IDEMPOTENCY_KEY_REUSED;
             case KEY_IN_FLIGHT -> ProblemType.IDEMPOTENCY_KEY_IN_FLIGHT;
             case DRAIN_NOT_FOUND -> ProblemType.DRAIN_NOT_FOUND;

@@ -117,9 +117,15 @@ class Migrations {
     /**
      * Drops a queued job, or has a running one aborted. Each step is a guarded transition, so a dispatcher that
      * claims the job meanwhile turns the cancel into an abort, never into a CANCELLED row while libvirt migrates.
+     * A caller cancels its own jobs; another caller's only with {@code anyCaller} (the {@code cancel-any} scope).
      */
-    MigrationView cancel(String id) {
+    MigrationView cancel(String id, String callerName, boolean anyCaller) {
         MigrationJob job = ledger.find(id).orElseThrow(() -> MigrationException.notFound(id));
+        if (!anyCaller && !job.requester().equals(LedgerName.caller(callerName))) {
+            throw new MigrationException(MigrationException.Reason.NOT_YOURS, "migration " + id + " was requested by '"
+                    + job.requester() + "': a caller cancels only its own migrations, unless it has the scope"
+                    + " 'cancel-any'");
+        }
         if (ledger.cancelQueued(id, clock.instant())) {
             events.publishEvent(new MigrationEnded(job, JobState.CANCELLED, null));
             return find(id).orElseThrow();

@@ -7,11 +7,16 @@ import java.util.Optional;
 public enum Scope {
     /** {@code POST /v1/preflight}. */
     PREFLIGHT("preflight"),
-    /** Create, read and cancel migrations. */
+    /** Create migrations, read them all, and cancel one's own. */
     MIGRATE("migrate"),
+    /** Cancel any caller's migration (operators); {@code migrate} cancels only the caller's own. */
+    CANCEL_ANY("cancel-any"),
     /** Use an unsafe override, in preflights and migrations. */
     OVERRIDE("override"),
-    /** {@code GET /v1/hosts}, {@code GET /v1/hosts/{name}/domains}, {@code GET /v1/policy}, {@code GET /v1/audit}. */
+    /**
+     * {@code GET /v1/hosts}, {@code GET /v1/hosts/{name}/domains}, {@code GET /v1/policy}, {@code GET /v1/audit},
+     * and reading migrations.
+     */
     READ("read");
 
     private final String value;

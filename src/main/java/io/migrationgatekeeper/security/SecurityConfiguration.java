@@ -51,6 +51,11 @@ class SecurityConfiguration {
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll()
                         .requestMatchers("/actuator/**").denyAll()
                         .requestMatchers(HttpMethod.POST, "/v1/preflight").hasAuthority(Scope.PREFLIGHT.authority())
+                        // Every job is visible to whoever may migrate or read: the ledger is the fleet's one record,
+                        // and a 409 names the other caller's job that holds the domain. Cancelling another caller's
+                        // job needs more (Migrations.cancel).
+                        .requestMatchers(HttpMethod.GET, "/v1/migrations", "/v1/migrations/**")
+                        .hasAnyAuthority(Scope.MIGRATE.authority(), Scope.READ.authority())
                         .requestMatchers("/v1/migrations", "/v1/migrations/**").hasAuthority(Scope.MIGRATE.authority())
                         // A dry run needs only preflight: the controller tells the two apart by the body.
                         .requestMatchers(HttpMethod.POST, "/v1/drains")
@@ -129,7 +134,7 @@ class SecurityConfiguration {
             return "scope 'preflight'";
         }
         if (path.startsWith("/v1/migrations")) {
-            return "scope 'migrate'";
+            return HttpMethod.GET.matches(request.getMethod()) ? "scope 'migrate' or 'read'" : "scope 'migrate'";
         }
         if (path.startsWith("/v1/drains")) {
             return path.equals("/v1/drains") ? "scope 'preflight' (a dry run) or 'migrate'" : "scope 'migrate'";

@@ -75,14 +75,28 @@ class JobMachineTest {
     void aQueuedJobIsCancelledWithoutLibvirtAndItsDomainFreed() {
         MigrationJob queued = machine.queue("vm-1", MigrationOptions.DEFAULTS);
 
-        MigrationView cancelled = machine.migrations(null).cancel(queued.id());
+        MigrationView cancelled = machine.migrations(null).cancel(queued.id(), "test", false);
 
         assertThat(cancelled.state()).isEqualTo("CANCELLED");
         assertThat(machine.ledger.activeFor(uuidOf("vm-1"))).isEmpty();
         assertThat(engine.claim()).as("nothing left to dispatch").isEmpty();
         assertThat(machine.gateway.calls).isEmpty();
-        assertThatThrownBy(() -> machine.migrations(null).cancel(queued.id())).isInstanceOf(MigrationException.class)
+        assertThatThrownBy(() -> machine.migrations(null).cancel(queued.id(), "test", false)).isInstanceOf(MigrationException.class)
                 .extracting(e -> ((MigrationException) e).reason()).isEqualTo(MigrationException.Reason.ENDED);
+    }
+
+    /** A caller cancels its own jobs; another caller's job only with the cancel-any scope. */
+    @Test
+    void anotherCallersJobIsCancelledOnlyWithCancelAny() {
+        MigrationJob queued = machine.queue("vm-1", MigrationOptions.DEFAULTS);
+
+        assertThatThrownBy(() -> machine.migrations(null).cancel(queued.id(), "someone-else", false))
+                .isInstanceOf(MigrationException.class)
+                .extracting(e -> ((MigrationException) e).reason()).isEqualTo(MigrationException.Reason.NOT_YOURS);
+        assertThat(machine.job(queued.id()).state()).as("untouched").isEqualTo(JobState.QUEUED);
+
+        MigrationView cancelled = machine.migrations(null).cancel(queued.id(), "operator", true);
+        assertThat(cancelled.state()).isEqualTo("CANCELLED");
     }
 
     /**
@@ -116,7 +130,7 @@ class JobMachineTest {
         Migrations migrations = new Migrations(null, racing, null, machine.gateway, machine.inventory,
                 machine.events::add, machine.clock);
 
-        MigrationView answer = migrations.cancel(queued.id());
+        MigrationView answer = migrations.cancel(queued.id(), "test", false);
 
         assertThat(answer.state()).as("still migrating in libvirt").isEqualTo("RUNNING");
         assertThat(answer.cancelRequested()).isTrue();
@@ -132,7 +146,7 @@ class JobMachineTest {
         MigrationJob queued = machine.queue("vm-1", MigrationOptions.DEFAULTS);
         claimAndRun();
 
-        machine.migrations(null).cancel(queued.id());
+        machine.migrations(null).cancel(queued.id(), "test", false);
         running.get(5, TimeUnit.SECONDS);
 
         MigrationJob done = machine.job(queued.id());
@@ -148,7 +162,7 @@ class JobMachineTest {
         claimAndRun();
         machine.gateway.unreachable = true;
 
-        MigrationView answer = machine.migrations(null).cancel(queued.id());
+        MigrationView answer = machine.migrations(null).cancel(queued.id(), "test", false);
         assertThat(answer.cancelRequested()).isTrue();
         assertThat(machine.job(queued.id()).state()).isEqualTo(JobState.RUNNING);
 

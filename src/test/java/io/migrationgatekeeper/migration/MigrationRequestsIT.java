@@ -37,7 +37,13 @@ import tools.jackson.databind.json.JsonMapper;
         "gatekeeper.security.api-keys[0].scopes=preflight,migrate,override,read",
         "gatekeeper.security.api-keys[1].name=portal",
         "gatekeeper.security.api-keys[1].sha256=a591bd572405f8a4fa489259aeee3d1f4a3b9ad60f38005927ec36bcf4a0efab",
-        "gatekeeper.security.api-keys[1].scopes=preflight,migrate"})
+        "gatekeeper.security.api-keys[1].scopes=preflight,migrate",
+        "gatekeeper.security.api-keys[2].name=operator",
+        "gatekeeper.security.api-keys[2].sha256=1fcdbaf3dd2bc43a51f3547e72540dc672e7ad8c03cf84894df7de75917f7483",
+        "gatekeeper.security.api-keys[2].scopes=migrate,cancel-any",
+        "gatekeeper.security.api-keys[3].name=dashboard",
+        "gatekeeper.security.api-keys[3].sha256=9b30b9a15da5524d8f363a28adfbff1ce38570b371c05a678d402c0afcc48f85",
+        "gatekeeper.security.api-keys[3].scopes=read"})
 class MigrationRequestsIT {
 
     private static final String PROBLEM = "urn:migration-gatekeeper:problem:";
@@ -139,6 +145,47 @@ class MigrationRequestsIT {
                 "storageMigration", "full"), "shared-key-1");
         assertThat(replay.header("Idempotent-Replayed")).isEqualTo("true");
         assertThat(replay.json().get("id").asString()).isEqualTo(otherBody.json().get("id").asString());
+    }
+
+    /**
+     * Every job is visible to callers that may migrate or read; a caller cancels only its own, an operator (scope
+     * cancel-any) any. Before, any migrate-scoped caller could cancel every other caller's migration.
+     */
+    @Test
+    void callersReadEveryJobButCancelOnlyTheirOwn() {
+        Api operator = new Api(port, "operator-key-cancel-any");
+        Api dashboard = new Api(port, "dashboard-key-read-only");
+        Api.Reply admins = admin.postJson("/v1/migrations", Map.of("domain", "test", "sourceHost", "kvm-a1",
+                "targetHost", "kvm-b1", "storageMigration", "full"));
+        assertThat(admins.status()).as(admins.body()).isEqualTo(202);
+        String id = admins.json().get("id").asString();
+
+        for (Api reader : List.of(portal, dashboard, operator)) {
+            assertThat(reader.get("/v1/migrations/" + id).status()).isEqualTo(200);
+            Api.Reply list = reader.get("/v1/migrations?domain=test&limit=200");
+            assertThat(list.status()).isEqualTo(200);
+            assertThat(list.body()).contains(id);
+        }
+        Api.Reply notPortals = portal.post("/v1/migrations/" + id + "/cancel", "application/json",
+                HttpRequest.BodyPublishers.noBody());
+        assertThat(notPortals.status()).as(notPortals.body()).isEqualTo(403);
+        assertThat(notPortals.json().get("type").asString()).isEqualTo(PROBLEM + "forbidden");
+        assertThat(notPortals.json().get("detail").asString()).contains("test-suite", "cancel-any");
+        Api.Reply readOnly = dashboard.post("/v1/migrations/" + id + "/cancel", "application/json",
+                HttpRequest.BodyPublishers.noBody());
+        assertThat(readOnly.status()).isEqualTo(403);
+        assertThat(dashboard.postJson("/v1/migrations", Map.of("domain", "test", "sourceHost", "kvm-a1",
+                "targetHost", "kvm-b1")).status()).as("read cannot migrate").isEqualTo(403);
+
+        // The test driver cannot migrate, so the job may have ended by now: then the answer is that it ended.
+        for (Api owner : List.of(operator, admin)) {
+            Api.Reply cancel = owner.post("/v1/migrations/" + id + "/cancel", "application/json",
+                    HttpRequest.BodyPublishers.noBody());
+            assertThat(cancel.status()).as(cancel.body()).isIn(202, 409);
+            if (cancel.status() == 409) {
+                assertThat(cancel.json().get("type").asString()).isEqualTo(PROBLEM + "migration-ended");
+            }
+        }
     }
 
     /** Issue 9, defect 2: one caller could make the embedded ledger run out of memory. */

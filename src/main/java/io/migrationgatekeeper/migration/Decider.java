@@ -176,6 +176,10 @@ class Decider {
     }
 
     private static DomainId domainId(String domain) {
+        if (domain.indexOf('\0') >= 0) {
+            // libvirt takes names as C strings: "test\0x" would read, judge and migrate the domain "test".
+            throw new InvalidMigrationRequestException("domain", "may not contain a NUL character");
+        }
         try {
             return new DomainId(null, UUID.fromString(domain.strip()).toString());
         } catch (IllegalArgumentException notAUuid) {

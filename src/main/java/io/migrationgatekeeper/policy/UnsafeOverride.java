@@ -10,6 +10,10 @@ public record UnsafeOverride(String reason) {
         if (reason == null || reason.isBlank()) {
             throw new InvalidMigrationRequestException("unsafe.reason", "an unsafe override needs a non-empty reason");
         }
+        if (reason.indexOf('\0') >= 0) {
+            // PostgreSQL, the production ledger, refuses NUL in text: it would be a 500 after the decision.
+            throw new InvalidMigrationRequestException("unsafe.reason", "may not contain a NUL character");
+        }
         reason = reason.strip();
         if (reason.length() > MAX_REASON) {
             throw new InvalidMigrationRequestException("unsafe.reason", "is " + reason.length()

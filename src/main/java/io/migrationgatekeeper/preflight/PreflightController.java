@@ -99,6 +99,10 @@ class PreflightController {
         if (byName == byUuid) {
             throw new InvalidMigrationRequestException("domain", "give exactly one of domain.name and domain.uuid");
         }
+        if (byName && ref.name().indexOf('\0') >= 0) {
+            // libvirt takes names as C strings: "test\0x" would read the domain "test".
+            throw new InvalidMigrationRequestException("domain.name", "may not contain a NUL character");
+        }
         return byName ? new DomainId(ref.name(), null) : new DomainId(null, ref.uuid().strip());
     }
 

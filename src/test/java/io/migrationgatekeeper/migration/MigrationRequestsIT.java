@@ -307,6 +307,29 @@ class MigrationRequestsIT {
         }
     }
 
+    /**
+     * libvirt reads names as C strings: {@code "test\0evil"} looked up, judged and migrated the domain {@code test}.
+     * And PostgreSQL, the production ledger, refuses NUL in text: an override reason with one was a 500 there after
+     * the decision.
+     */
+    @Test
+    void aNulInANameOrAReasonIsRefused() {
+        Api.Reply migration = admin.postJson("/v1/migrations", Map.of("domain", "test\u0000evil", "sourceHost", "kvm-a1",
+                "targetHost", "kvm-b1", "storageMigration", "full"));
+        assertThat(migration.status()).as(migration.body()).isEqualTo(400);
+        assertThat(migration.json().get("parameter").asString()).isEqualTo("domain");
+
+        Api.Reply preflight = admin.postJson("/v1/preflight", Map.of("domain", Map.of("host", "kvm-a1",
+                "name", "test\u0000evil")));
+        assertThat(preflight.status()).as(preflight.body()).isEqualTo(400);
+        assertThat(preflight.json().get("parameter").asString()).isEqualTo("domain.name");
+
+        Api.Reply reason = admin.postJson("/v1/migrations", Map.of("domain", "test", "sourceHost", "kvm-a1",
+                "targetHost", "kvm-b1", "unsafe", Map.of("reason", "OPS-1\u0000")));
+        assertThat(reason.status()).as(reason.body()).isEqualTo(400);
+        assertThat(reason.json().get("parameter").asString()).isEqualTo("unsafe.reason");
+    }
+
     /** Issue 9, defect 10: these answered 500, or were silently ignored. */
     @Test
     void unknownRepeatedAndUndecodableQueryParametersAreRefusedEverywhere() throws Exception {

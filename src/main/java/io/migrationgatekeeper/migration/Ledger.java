@@ -62,6 +62,16 @@ class Ledger {
 
     record Reused() implements KeyClaim {}
 
+    /**
+     * A job without its destination XML (up to {@code gatekeeper.migrations.max-body-bytes} each), which only the
+     * replica that sends it to libvirt reads: lists, the dispatcher's scan and reconciling read many jobs at once.
+     */
+    private static final String JOB = """
+            id, seq, decision_id, decision, domain_name, domain_uuid, source_host, target_host, state, requester,
+            request_id, override_reason, flags, parameters_json, options_json, progress_json, error_code, error_message, created_at,
+            started_at, finished_at, owner, heartbeat_at, cancel_requested,
+            destination_xml IS NOT NULL AS has_destination_xml""";
+
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
@@ -233,33 +243,36 @@ class Ledger {
         jdbc.sql("""
                 INSERT INTO migration_jobs (id, seq, decision_id, decision, domain_name, domain_uuid, source_host,
                     target_host, state, active_domain, requester, request_id, override_reason, flags, parameters_json,
-                    options_json, created_at, drain_id)
+                    destination_xml, options_json, created_at, drain_id)
                 VALUES (:id, :seq, :decisionId, :decision, :name, :uuid, :source, :target, 'QUEUED', :uuid,
-                    :requester, :requestId, :override, :flags, :plan, :options, :created, :drain)""")
+                    :requester, :requestId, :override, :flags, :plan, :destinationXml, :options, :created, :drain)""")
                 .param("id", job.id()).param("seq", seq).param("decisionId", job.decisionId()).param("drain", drainId)
                 .param("decision", job.decision()).param("name", job.domainName()).param("uuid", job.domainUuid())
                 .param("source", job.sourceHost()).param("target", job.targetHost())
                 .param("requester", job.requester()).param("requestId", job.requestId())
                 .param("override", job.overrideReason())
-                .param("flags", job.plan().flags()).param("plan", json.writeValueAsString(job.plan()))
+                .param("flags", job.plan().flags())
+                .param("plan", json.writeValueAsString(job.plan().withDestinationXml(null)))
+                .param("destinationXml", job.plan().destinationXml())
                 .param("options", json.writeValueAsString(job.options())).param("created", time(job.createdAt()))
                 .update();
         return find(job.id()).orElseThrow();
     }
 
+    /** The whole job, with the destination XML it sends to libvirt. */
     Optional<MigrationJob> find(String id) {
-        return guarded(() -> jdbc.sql("SELECT * FROM migration_jobs WHERE id = :id").param("id", id)
-                .query((rs, n) -> job(rs)).optional());
+        return guarded(() -> jdbc.sql("SELECT " + JOB + ", destination_xml FROM migration_jobs WHERE id = :id")
+                .param("id", id).query((rs, n) -> job(rs, true)).optional());
     }
 
     Optional<MigrationJob> activeFor(String domainUuid) {
-        return guarded(() -> jdbc.sql("SELECT * FROM migration_jobs WHERE active_domain = :uuid").param("uuid", domainUuid)
-                .query((rs, n) -> job(rs)).optional());
+        return guarded(() -> jdbc.sql("SELECT " + JOB + " FROM migration_jobs WHERE active_domain = :uuid")
+                .param("uuid", domainUuid).query((rs, n) -> job(rs)).optional());
     }
 
     /** Newest first; {@code beforeSeq} continues a page. Filters are optional. */
     List<MigrationJob> list(String domain, JobState state, String decision, Long beforeSeq, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM migration_jobs WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder("SELECT " + JOB + " FROM migration_jobs WHERE 1 = 1");
         Map<String, Object> params = new HashMap<>();
         if (domain != null) {
             sql.append(" AND (domain_name = :domain OR domain_uuid = :domain)");
@@ -297,7 +310,7 @@ class Ledger {
             if (total >= maxActive) {
                 return claimed;
             }
-            for (MigrationJob queued : jdbc.sql("SELECT * FROM migration_jobs WHERE state = 'QUEUED' ORDER BY seq")
+            for (MigrationJob queued : jdbc.sql("SELECT " + JOB + " FROM migration_jobs WHERE state = 'QUEUED' ORDER BY seq")
                     .query((rs, n) -> job(rs)).list()) {
                 if (total >= maxActive) {
                     break;
@@ -383,7 +396,8 @@ class Ledger {
 
     /** RUNNING jobs whose replica stopped reporting: it died, or lost the database. */
     List<MigrationJob> orphans(Instant staleBefore) {
-        return guarded(() -> jdbc.sql("SELECT * FROM migration_jobs WHERE state = 'RUNNING' AND heartbeat_at < :stale ORDER BY seq")
+        return guarded(() -> jdbc.sql("SELECT " + JOB + " FROM migration_jobs WHERE state = 'RUNNING' AND heartbeat_at < :stale"
+                + " ORDER BY seq")
                 .param("stale", time(staleBefore)).query((rs, n) -> job(rs)).list());
     }
 
@@ -456,7 +470,7 @@ class Ledger {
     }
 
     List<MigrationJob> drainJobs(String drainId) {
-        return guarded(() -> jdbc.sql("SELECT * FROM migration_jobs WHERE drain_id = :drain ORDER BY seq")
+        return guarded(() -> jdbc.sql("SELECT " + JOB + " FROM migration_jobs WHERE drain_id = :drain ORDER BY seq")
                 .param("drain", drainId).query((rs, n) -> job(rs)).list());
     }
 
@@ -603,14 +617,26 @@ class Ledger {
     // --- mapping and failures -----------------------------------------------------------------------------------
 
     private MigrationJob job(ResultSet rs) throws SQLException {
+        return job(rs, false);
+    }
+
+    /** @param whole whether the row has the destination XML ({@link #find}) */
+    private MigrationJob job(ResultSet rs, boolean whole) throws SQLException {
         String code = rs.getString("error_code");
         String progress = rs.getString("progress_json");
+        MigrationPlan plan = json.readValue(rs.getString("parameters_json"), MigrationPlan.class);
+        boolean sendsDestinationXml = rs.getBoolean("has_destination_xml") || plan.destinationXml() != null;
+        if (whole) {
+            String destinationXml = rs.getString("destination_xml");
+            if (destinationXml != null) {
+                plan = plan.withDestinationXml(destinationXml);
+            }
+        }
         return new MigrationJob(rs.getString("id"), rs.getLong("seq"), rs.getString("decision_id"),
                 rs.getString("decision"), rs.getString("domain_name"), rs.getString("domain_uuid"),
                 rs.getString("source_host"), rs.getString("target_host"), JobState.valueOf(rs.getString("state")),
                 rs.getString("requester"), rs.getString("request_id"), rs.getString("override_reason"),
-                json.readValue(rs.getString("parameters_json"), MigrationPlan.class),
-                json.readValue(rs.getString("options_json"), MigrationOptions.class),
+                plan, sendsDestinationXml, json.readValue(rs.getString("options_json"), MigrationOptions.class),
                 progress == null ? null : json.readValue(progress, JobProgress.class),
                 code == null ? null : new MigrationJob.JobError(code, rs.getString("error_message")),
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"), rs.getString("owner"),

@@ -10,6 +10,9 @@ import java.time.Instant;
  * @param requestId       the id of the HTTP request that queued it: put in the MDC while the job runs, so the
  *                        background migration's log lines carry it; null for jobs queued before it was kept
  * @param owner           the replica running or watching it, while RUNNING
+ * @param plan            with its destination XML only when read whole ({@link Ledger#find}); lists and scans leave
+ *                        it out
+ * @param sendsDestinationXml whether the plan sends a destination XML, whether or not it was read
  * @param cancelRequested a cancel arrived while it was RUNNING; the owner aborts it in libvirt
  */
 record MigrationJob(
@@ -26,6 +29,7 @@ record MigrationJob(
         String requestId,
         String overrideReason,
         MigrationPlan plan,
+        boolean sendsDestinationXml,
         MigrationOptions options,
         JobProgress progress,
         JobError error,
@@ -53,7 +57,8 @@ record MigrationJob(
     static MigrationJob queued(String id, MigrationDecision decision, Instant now) {
         return new MigrationJob(id, 0, decision.id(), decision.decision().name(), decision.domainName(),
                 decision.domainUuid(), decision.sourceHost(), decision.targetHost(), JobState.QUEUED,
-                decision.requester(), decision.record().requestId(), decision.overrideReason(), decision.plan(), decision.options(), null, null, now,
+                decision.requester(), decision.record().requestId(), decision.overrideReason(), decision.plan(),
+                decision.plan().destinationXml() != null, decision.options(), null, null, now,
                 null, null, null, null, false);
     }
 }

@@ -34,6 +34,12 @@ public record MigrationPlan(
                 options.bandwidthMiBps(), request.migrateDisks(), destinationXml, options.maxDowntimeMs());
     }
 
+    /** The same plan with another destination XML: the ledger keeps the XML apart, and reads it only to send it. */
+    MigrationPlan withDestinationXml(String xml) {
+        return new MigrationPlan(destinationUri, flags, migrateUri, listenAddress, bandwidthMiBps, migrateDisks, xml,
+                maxDowntimeMs);
+    }
+
     private static String bracketed(String address) {
         return address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
     }

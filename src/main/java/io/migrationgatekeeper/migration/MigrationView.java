@@ -96,7 +96,7 @@ record MigrationView(
                 job.sourceHost(), job.targetHost(), job.decision(), job.decisionId(), job.requester(),
                 job.requestId(), job.overrideReason(), new Flags(plan.flags(), names(plan.flags())),
                 new Parameters(plan.destinationUri(), plan.migrateUri(), plan.listenAddress(), plan.bandwidthMiBps(),
-                        plan.migrateDisks(), plan.destinationXml() == null ? null : true, plan.maxDowntimeMs()),
+                        plan.migrateDisks(), job.sendsDestinationXml() ? true : null, plan.maxDowntimeMs()),
                 job.options(), job.progress(),
                 job.error() == null ? null : new Error(job.error().code(), job.error().message()),
                 job.cancelRequested(), job.createdAt(), job.startedAt(), job.finishedAt(),

@@ -206,6 +206,33 @@ class LedgerIT {
                 .containsExactly("ALLOWED");
     }
 
+    /**
+     * A destination XML may be a megabyte. Kept inside a job's parameters, every list of jobs and every dispatcher scan
+     * of the queue read it: 200 such jobs listed or queued were hundreds of megabytes of heap per request or tick.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aDestinationXmlIsReadOnlyToSendIt(Database db) {
+        Ledger ledger = ledger(db);
+        String xml = "<domain><name>vm-x</name><!--" + "x".repeat(1024 * 1024) + "--></domain>";
+        MigrationDecision plain = decision(ledger, "vm-x", "kvm-a1");
+        MigrationJob queued = ledger.admit(new MigrationDecision(plain.record(), plain.plan().withDestinationXml(xml),
+                plain.options()), null, clock.instant()).orElseThrow();
+        MigrationJob waiting = queue(ledger, "vm-y", "kvm-a1");
+
+        assertThat(JdbcClient.create(db.dataSource()).sql("SELECT MAX(LENGTH(parameters_json)) FROM migration_jobs")
+                .query(Integer.class).single()).as("the parameters, without the XML").isLessThan(1024);
+        MigrationJob listed = ledger.list(null, null, null, null, 10).stream()
+                .filter(j -> j.id().equals(queued.id())).findFirst().orElseThrow();
+        assertThat(listed.plan().destinationXml()).as("not read to list it").isNull();
+        assertThat(listed.sendsDestinationXml()).isTrue();
+        assertThat(ledger.find(waiting.id()).orElseThrow().sendsDestinationXml()).isFalse();
+        assertThat(ledger.find(queued.id()).orElseThrow().plan().destinationXml()).isEqualTo(xml);
+        List<MigrationJob> claimed = ledger.claimDispatchable("r", 1, 8, clock.instant());
+        assertThat(claimed).as("one per host").hasSize(1);
+        assertThat(claimed.get(0).plan().destinationXml()).as("the job to run, whole").isEqualTo(xml);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void retentionPurgesOldKeysEndedJobsAndTheirDecisionsButNeverAnActiveJob(Database db) {

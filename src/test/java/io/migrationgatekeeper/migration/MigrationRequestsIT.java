@@ -251,7 +251,8 @@ class MigrationRequestsIT {
         String id = reply.json().get("id").asString();
         int decisionRow = jdbc.sql("SELECT LENGTH(evaluation) + LENGTH(request) FROM decisions d JOIN migration_jobs j"
                 + " ON j.decision_id = d.id WHERE j.id = :id").param("id", id).query(Integer.class).single();
-        int jobRow = jdbc.sql("SELECT LENGTH(parameters_json) + LENGTH(options_json) FROM migration_jobs WHERE id = :id")
+        int jobRow = jdbc.sql("SELECT LENGTH(parameters_json) + LENGTH(options_json) + LENGTH(destination_xml) FROM migration_jobs"
+                + " WHERE id = :id")
                 .param("id", id).query(Integer.class).single();
         System.out.printf("largest accepted request: %d bytes; answer %d bytes; decision row %d bytes of JSON; job row"
                 + " %d bytes of JSON (the destination XML libvirt is sent)%n", body.length(), reply.body().length(),

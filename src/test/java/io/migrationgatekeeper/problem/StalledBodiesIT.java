@@ -90,6 +90,53 @@ class StalledBodiesIT {
         assertThat(answer).contains("urn:migration-gatekeeper:problem:request-timeout");
     }
 
+    /**
+     * Slow loris without a credential. The 401 needs no body, so it is answered at once (a 401, not the 408 of a body
+     * waited for). Tomcat then drains the body the client never sends before it closes the connection: that wait is
+     * bounded by the body-read timeout, not by the connection timeout (60 s), so each such request holds a thread
+     * for seconds at most (none on virtual threads), and liveness does not notice them.
+     */
+    @Test
+    void unauthenticatedStalledBodiesAreAnsweredAtOnceAndLetGoWithinTheBodyReadTimeout() throws Exception {
+        Api probe = new Api(port, null);
+        probe.get("/actuator/health/liveness");
+        for (int i = 0; i < STALLED; i++) {
+            Socket socket = new Socket("127.0.0.1", port);
+            socket.getOutputStream().write(("POST " + (i % 2 == 0 ? "/v1/migrations" : "/v1/preflight") + " HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"dom")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            attackers.add(socket);
+        }
+        long[] answeredAt = new long[STALLED];
+        for (int i = 0; i < STALLED; i++) {
+            Socket socket = attackers.get(i);
+            socket.setSoTimeout(30_000);
+            String answer = new String(readSome(socket.getInputStream()), StandardCharsets.US_ASCII);
+            answeredAt[i] = System.nanoTime();
+            assertThat(answer).startsWith("HTTP/1.1 401").contains("urn:migration-gatekeeper:problem:unauthorized");
+        }
+
+        // Every one of them is now in the service, its body being drained.
+        long slowestProbe = 0;
+        for (int i = 0; i < 3; i++) {
+            long start = System.nanoTime();
+            assertThat(probe.get("/actuator/health/liveness").status()).isEqualTo(200);
+            slowestProbe = Math.max(slowestProbe, (System.nanoTime() - start) / 1_000_000);
+        }
+        long longestHeld = 0;
+        for (int i = 0; i < STALLED; i++) {
+            attackers.get(i).getInputStream().readAllBytes(); // to the end: the service closes the connection
+            longestHeld = Math.max(longestHeld, (System.nanoTime() - answeredAt[i]) / 1_000_000);
+        }
+        System.out.printf("under %d unauthenticated stalled bodies: liveness slowest %d ms; each connection closed at"
+                + " most %d ms after its 401 (body-read timeout 10 s)%n", STALLED, slowestProbe, longestHeld);
+        assertThat(Duration.ofMillis(slowestProbe)).as("liveness, under %d stalled bodies", STALLED)
+                .isLessThan(Duration.ofSeconds(2));
+        assertThat(Duration.ofMillis(longestHeld)).as("the body-read timeout, not the 60 s connection timeout")
+                .isLessThan(Duration.ofSeconds(20));
+    }
+
     /** Issue 9, defect 10: a client that hangs up mid-response was logged as an ERROR with a stack trace. */
     @Test
     void aClientThatHangsUpMidResponseIsNoError(CapturedOutput output) throws Exception {

@@ -291,7 +291,14 @@ final class HostConnection {
         }
     }
 
+    /**
+     * libvirt's words, cut at {@link #MAX_MESSAGE}: libvirt quotes what it was asked for ("no domain with matching
+     * name '…'"), and a caller may ask for a megabyte-long name.
+     */
     static String message(LibvirtException e) {
-        return e.getError() == null ? String.valueOf(e.getMessage()) : e.getError().getMessage();
+        String message = e.getError() == null ? String.valueOf(e.getMessage()) : e.getError().getMessage();
+        return message == null || message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE) + "…";
     }
+
+    static final int MAX_MESSAGE = 1000;
 }

@@ -54,7 +54,7 @@ class LibvirtSourceHosts implements SourceHosts {
             try {
                 UUID.fromString(id.uuid());
             } catch (IllegalArgumentException e) {
-                throw new InvalidMigrationRequestException("domain.uuid", "'" + id.uuid() + "' is not a UUID");
+                throw new InvalidMigrationRequestException("domain.uuid", "'" + DomainId.start(id.uuid()) + "' is not a UUID");
             }
         }
         return connections.call(host, "reading the definition of domain " + id.describe(), session -> {

@@ -331,6 +331,25 @@ class MigrationRequestsIT {
         assertThat(reason.json().get("parameter").asString()).isEqualTo("unsafe.reason");
     }
 
+    /**
+     * A megabyte-long domain name (or UUID) was quoted back whole, by the service and by libvirt's "no domain with
+     * matching name '…'": the answer to a lookup was as large as the request, and so was its log line.
+     */
+    @Test
+    void aHugeDomainNameIsNotQuotedBack() {
+        String name = "x".repeat(500_000);
+
+        List<Api.Reply> replies = List.of(
+                portal.postJson("/v1/migrations", Map.of("domain", name, "sourceHost", "kvm-a1", "targetHost", "kvm-b1")),
+                portal.postJson("/v1/preflight", Map.of("domain", Map.of("host", "kvm-a1", "name", name))),
+                portal.postJson("/v1/preflight", Map.of("domain", Map.of("host", "kvm-a1", "uuid", name))));
+
+        for (Api.Reply reply : replies) {
+            assertThat(reply.status()).as(reply.body().substring(0, Math.min(300, reply.body().length()))).isIn(400, 404);
+            assertThat(reply.body().length()).as("the answer to a %d-character name", name.length()).isLessThan(4096);
+        }
+    }
+
     /** Issue 9, defect 10: these answered 500, or were silently ignored. */
     @Test
     void unknownRepeatedAndUndecodableQueryParametersAreRefusedEverywhere() throws Exception {

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -42,6 +43,10 @@ class MigrationController {
             produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Object> create(@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             HttpServletRequest http) {
+        if (idempotencyKey != null && Collections.list(http.getHeaders("Idempotency-Key")).size() > 1) {
+            // Spring would join them with commas: which one the caller meant is unknown.
+            throw new InvalidMigrationRequestException("Idempotency-Key", "is given more than once; send one");
+        }
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw new InvalidMigrationRequestException("Idempotency-Key", "must be 1 to 200 characters");
         }

@@ -350,6 +350,17 @@ class MigrationRequestsIT {
         }
     }
 
+    @Test
+    void aRepeatedIdempotencyKeyIsRefusedNotJoined() {
+        Api.Reply reply = portal.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/migrations"))
+                .header("Content-Type", "application/json").header("Idempotency-Key", "a").header("Idempotency-Key", "b")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("domain", "test",
+                        "sourceHost", "kvm-a1", "targetHost", "kvm-b1")))).build());
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(400);
+        assertThat(reply.json().get("parameter").asString()).isEqualTo("Idempotency-Key");
+    }
+
     /** Issue 9, defect 10: these answered 500, or were silently ignored. */
     @Test
     void unknownRepeatedAndUndecodableQueryParametersAreRefusedEverywhere() throws Exception {

@@ -152,8 +152,11 @@ class Drains {
     /**
      * Starts a drain. With an Idempotency-Key, the caller's retry gets the drain the first request started; another
      * caller's identical key is another key.
+     *
+     * @param callerName the token subject or API key name, however long: the ledger keeps {@link LedgerName#caller}
      */
-    Started start(DrainRequestJson body, String bodyHash, String idempotencyKey, String caller) {
+    Started start(DrainRequestJson body, String bodyHash, String idempotencyKey, String callerName) {
+        String caller = LedgerName.caller(callerName);
         if (idempotencyKey == null) {
             return new Started(startNow(body, caller, null), false);
         }
@@ -186,7 +189,7 @@ class Drains {
             return new Decided(decision.decision(), decision.record().reasons(), problems(decision.record()), decision.id(),
                     jobId);
         });
-        DrainRecord drain = new DrainRecord(UUID.randomUUID().toString(), clock.instant(), EvaluationRecord.cut(caller),
+        DrainRecord drain = new DrainRecord(UUID.randomUUID().toString(), clock.instant(), caller,
                 request.source().name(), request.override() == null ? null : request.override().reason(), null,
                 new DrainRecord.Plan(request.targets(), request.unavailable(), request.storage().value(), entries));
         ledger.startDrain(drain, decisions, jobIds, claim);
@@ -269,10 +272,16 @@ class Drains {
 
     /**
      * Cancels every job of the drain that has not ended: queued ones are dropped, running ones aborted in libvirt,
-     * exactly as a cancel of each would.
+     * exactly as a cancel of each would. As with a migration, a caller cancels its own drains; another caller's only
+     * with {@code anyCaller} (the {@code cancel-any} scope).
      */
-    DrainView cancel(String id) {
-        ledger.drain(id).orElseThrow(() -> notFound(id));
+    DrainView cancel(String id, String callerName, boolean anyCaller) {
+        DrainRecord drain = ledger.drain(id).orElseThrow(() -> notFound(id));
+        if (!anyCaller && !drain.requester().equals(LedgerName.caller(callerName))) {
+            throw new MigrationException(MigrationException.Reason.NOT_YOURS, "drain " + id + " was started by '"
+                    + drain.requester() + "': a caller cancels only its own drains, unless it has the scope"
+                    + " 'cancel-any'");
+        }
         List<MigrationJob> active = ledger.drainJobs(id).stream()
                 .filter(job -> job.state() == JobState.QUEUED || job.state() == JobState.RUNNING)
                 // Queued ones first: none of them may start while the running ones are being aborted.
@@ -285,7 +294,8 @@ class Drains {
         ledger.cancelDrain(id, clock.instant());
         for (MigrationJob job : active) {
             try {
-                migrations.cancel(job.id());
+                // The drain's jobs are its starter's: whoever may cancel the drain may cancel them.
+                migrations.cancel(job.id(), callerName, true);
             } catch (MigrationException e) {
                 if (e.reason() != MigrationException.Reason.ENDED) {
                     throw e;

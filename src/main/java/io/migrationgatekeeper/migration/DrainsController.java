@@ -73,7 +73,7 @@ class DrainsController {
 
     @PostMapping(path = "/v1/drains/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<DrainView> cancel(@PathVariable String id) {
-        return ResponseEntity.accepted().body(drains.cancel(id));
+        return ResponseEntity.accepted().body(drains.cancel(id, Caller.name(), Caller.may(Scope.CANCEL_ANY)));
     }
 
     private static ApiException forbidden(String needed) {

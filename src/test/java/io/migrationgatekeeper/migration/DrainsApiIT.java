@@ -47,6 +47,9 @@ import tools.jackson.databind.JsonNode;
         "gatekeeper.security.api-keys[2].name=ci",
         "gatekeeper.security.api-keys[2].sha256=fa8a6e2f81ba569c0bdfd2d3742203036849e3bc2ea1507b2b1380e871f34c75",
         "gatekeeper.security.api-keys[2].scopes=preflight",
+        "gatekeeper.security.api-keys[3].name=operator",
+        "gatekeeper.security.api-keys[3].sha256=1fcdbaf3dd2bc43a51f3547e72540dc672e7ad8c03cf84894df7de75917f7483",
+        "gatekeeper.security.api-keys[3].scopes=migrate,cancel-any",
         "gatekeeper.hosts.gone.uri=qemu+unix:///session?socket=/nonexistent/libvirt-sock"})
 class DrainsApiIT {
 
@@ -270,8 +273,20 @@ class DrainsApiIT {
         assertThat(ci.get("/v1/drains/" + id).status()).isEqualTo(403);
         assertThat(new Api(port, null).postJson("/v1/drains", Map.of("sourceHost", "fleet-empty", "dryRun", true))
                 .status()).isEqualTo(401);
-        // Like a migration job, a drain is the fleet's: another caller with migrate reads and cancels it by id.
+        // Like a migration job, a drain is the fleet's to read, and its starter's to cancel (or an operator's).
         assertThat(portal.get("/v1/drains/" + id).status()).isEqualTo(200);
+        Api.Reply notPortals = portal.post("/v1/drains/" + id + "/cancel", "application/json",
+                HttpRequest.BodyPublishers.noBody());
+        assertThat(notPortals.status()).as(notPortals.body()).isEqualTo(403);
+        assertThat(notPortals.json().get("type").asString()).isEqualTo(PROBLEM + "forbidden");
+        assertThat(notPortals.json().get("detail").asString()).contains("test-suite", "cancel-any");
+        // Past the owner check, both hit the drain's real state: it has nothing left to cancel.
+        for (Api mayCancel : List.of(new Api(port, "operator-key-cancel-any"), admin)) {
+            Api.Reply cancel = mayCancel.post("/v1/drains/" + id + "/cancel", "application/json",
+                    HttpRequest.BodyPublishers.noBody());
+            assertThat(cancel.status()).as(cancel.body()).isEqualTo(409);
+            assertThat(cancel.json().get("type").asString()).isEqualTo(PROBLEM + "drain-ended");
+        }
     }
 
     @Test

@@ -15,6 +15,8 @@ import org.springframework.stereotype.Component;
  *   <li>{@code gatekeeper_audit_not_migratable{reason}}: running domains the rule denies, per denying reason</li>
  *   <li>{@code gatekeeper_audit_hosts{reachable}}: hosts the sweep could and could not read</li>
  *   <li>{@code gatekeeper_audit_sweep_timestamp_seconds}, {@code gatekeeper_audit_sweep_duration_seconds}</li>
+ *   <li>{@code gatekeeper_audit_interval_seconds}: the configured time between sweeps, so the staleness alert
+ *   follows the configuration instead of assuming the default</li>
  * </ul>
  */
 @Component
@@ -25,8 +27,11 @@ class AuditMetrics {
     private final MultiGauge hosts;
     private final MultiGauge sweptAt;
     private final MultiGauge duration;
+    private final MultiGauge interval;
+    private final double intervalSeconds;
 
-    AuditMetrics(MeterRegistry registry) {
+    AuditMetrics(MeterRegistry registry, AuditProperties properties) {
+        intervalSeconds = properties.interval().toMillis() / 1000.0;
         domains = MultiGauge.builder("gatekeeper.audit.domains")
                 .description("Running domains per host in the latest fleet audit, by whether the rule lets them move")
                 .register(registry);
@@ -39,6 +44,9 @@ class AuditMetrics {
                 .description("When the latest fleet audit started (Unix time)").register(registry);
         duration = MultiGauge.builder("gatekeeper.audit.sweep.duration").baseUnit("seconds")
                 .description("How long the latest fleet audit took").register(registry);
+        interval = MultiGauge.builder("gatekeeper.audit.interval").baseUnit("seconds")
+                .description("The configured time from the start of one fleet audit to the start of the next")
+                .register(registry);
     }
 
     void show(AuditSweep sweep) {
@@ -59,10 +67,11 @@ class AuditMetrics {
                 MultiGauge.Row.of(Tags.of("reachable", "false"), sweep.unreachableHosts())), true);
         sweptAt.register(List.of(MultiGauge.Row.of(Tags.empty(), sweep.sweptAt().toEpochMilli() / 1000.0)), true);
         duration.register(List.of(MultiGauge.Row.of(Tags.empty(), sweep.durationMs() / 1000.0)), true);
+        interval.register(List.of(MultiGauge.Row.of(Tags.empty(), intervalSeconds)), true);
     }
 
     void clear() {
-        for (MultiGauge gauge : List.of(domains, reasons, hosts, sweptAt, duration)) {
+        for (MultiGauge gauge : List.of(domains, reasons, hosts, sweptAt, duration, interval)) {
             gauge.register(List.of(), true);
         }
     }

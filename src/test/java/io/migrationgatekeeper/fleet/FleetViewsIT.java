@@ -129,7 +129,9 @@ class FleetViewsIT {
                 + "migratable=\"false\"} 3.0", "gatekeeper_audit_domains{application=\"migration-gatekeeper\","
                 + "host=\"fleet-a\",migratable=\"true\"} 1.0", "gatekeeper_audit_not_migratable{application="
                 + "\"migration-gatekeeper\",reason=\"STORAGE_NOT_SHARED\"} 2.0", "gatekeeper_audit_hosts{application="
-                + "\"migration-gatekeeper\",reachable=\"false\"} 2.0")
+                + "\"migration-gatekeeper\",reachable=\"false\"} 2.0",
+                // The staleness alert reads the configured interval (1h here), not the default.
+                "gatekeeper_audit_interval_seconds{application=\"migration-gatekeeper\"} 3600.0")
                 .doesNotContain("host=\"hung\",migratable");
     }
 

@@ -4,71 +4,33 @@ import io.migrationgatekeeper.fleet.DomainOnHost;
 import io.migrationgatekeeper.fleet.DomainState;
 import io.migrationgatekeeper.fleet.HostDomains;
 import io.migrationgatekeeper.inventory.InventoryHost;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
-import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
-import org.libvirt.Error.ErrorNumber;
-import org.libvirt.LibvirtException;
 import org.springframework.stereotype.Component;
 
 /**
- * A host's domains through {@code virConnectListAllDomains}, in one call, every handle freed before it returns. Two
- * listings (all, persistent) and the id each listed handle carries say which domains are persistent and active, so a
- * domain costs two round trips (its state, and the live definition of an active one), not four.
+ * A host's domains for the fleet views, through the {@link DomainListing} drains use too: the listing says which
+ * domains are persistent and active, so a domain costs two round trips (its state, and the live definition of an
+ * active one), not four.
  */
 @Component
 class LibvirtHostDomains implements HostDomains {
 
-    /** {@code virConnectListAllDomainsFlags}: 0 lists every domain, active or not, persistent or not. */
-    private static final int ALL = 0;
-    /** {@code VIR_CONNECT_LIST_DOMAINS_PERSISTENT}. */
-    private static final int PERSISTENT = 4;
+    private final DomainListing listing;
 
-    private final HostConnections connections;
-
-    LibvirtHostDomains(HostConnections connections) {
-        this.connections = connections;
+    LibvirtHostDomains(DomainListing listing) {
+        this.listing = listing;
     }
 
     @Override
     public <T> List<T> list(InventoryHost host, Function<DomainOnHost, T> each) {
-        // A host whose earlier call is still hung gets no second thread to block: each sweep and each request
-        // would otherwise leave one more behind it.
-        return connections.callUnlessHung(host, "listing its domains", session -> {
-            Set<String> persistent = new HashSet<>();
-            for (Domain domain : session.allDomains(PERSISTENT)) {
-                persistent.add(domain.getUUIDString());
-            }
-            Domain[] domains = session.allDomains(ALL);
-            List<T> listed = new ArrayList<>(domains.length);
-            for (Domain domain : domains) {
-                DomainOnHost read;
-                try {
-                    read = describe(domain, persistent);
-                } catch (LibvirtException e) {
-                    // Undefined or ended between the listing and this read: it is no longer on the host.
-                    if (HostConnections.code(e) != ErrorNumber.VIR_ERR_NO_DOMAIN) {
-                        throw e;
-                    }
-                    continue;
-                }
-                listed.add(each.apply(read));
-            }
-            return listed;
+        return listing.list(host, DomainListing.Selection.ALL, "listing its domains", domain -> {
+            // Everything is read before each sees it: a domain that vanishes halfway is left out, not half-reported.
+            DomainOnHost read = new DomainOnHost(domain.name(), domain.uuid(), state(domain.state()),
+                    domain.persistent(), domain.active() ? domain.xml() : null);
+            return each.apply(read);
         });
-    }
-
-    private static DomainOnHost describe(Domain domain, Set<String> persistent) throws LibvirtException {
-        String uuid = domain.getUUIDString();
-        // The id came with the listing (virDomainGetID asks no daemon): -1 for a domain that is not running.
-        boolean active = domain.getID() != -1;
-        DomainInfo info = domain.getInfo();
-        return new DomainOnHost(domain.getName(), uuid, state(info.state), persistent.contains(uuid),
-                active ? domain.getXMLDesc(0) : null);
     }
 
     private static DomainState state(DomainInfo.DomainState state) {

@@ -9,10 +9,14 @@ import io.migrationgatekeeper.testsupport.Api;
 import io.migrationgatekeeper.testsupport.RequiresLibvirt;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.libvirt.Connect;
+import org.libvirt.Domain;
 import org.libvirt.StoragePool;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,6 +46,9 @@ class TestDriverHostsIT {
 
     @Autowired
     HostInventory inventory;
+
+    @Autowired
+    DomainListing listing;
 
     private static final Instant STARTED = Instant.now();
 
@@ -229,6 +236,55 @@ class TestDriverHostsIT {
 
         // virConnectClose answers how many references are left: every unfreed Domain holds one.
         assertThat(connections.closeShared(host)).as("references left on the connection").isZero();
+    }
+
+    @Test
+    void aDomainThatVanishesWhileTheHostIsListedIsLeftOutOfEitherListing() throws Exception {
+        InventoryHost host = inventory.require("test", "kvm-a1");
+        // The test driver's state is shared by every test:///default connection in this process: the hosts see it.
+        Connect admin = new Connect("test:///default");
+        try {
+            for (DomainListing.Selection selection : DomainListing.Selection.values()) {
+                List<String> created = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    String name = "vanishing-" + selection + "-" + i;
+                    admin.domainCreateXML("<domain type='test'><name>" + name + "</name><memory>65536</memory>"
+                            + "<os><type>hvm</type></os></domain>", 0).free();
+                    created.add(name);
+                }
+                Set<String> destroyed = new HashSet<>();
+
+                // While the first domain is read, the other transient ones end, and with that are gone.
+                List<String> listed = listing.list(host, selection, "listing for the test", domain -> {
+                    String name = domain.name();
+                    if (destroyed.isEmpty()) {
+                        for (String other : created) {
+                            if (!other.equals(name)) {
+                                Domain gone = admin.domainLookupByName(other);
+                                gone.destroy();
+                                gone.free();
+                                destroyed.add(other);
+                            }
+                        }
+                    }
+                    domain.xml();
+                    return name;
+                });
+
+                assertThat(destroyed).as(selection.name()).hasSizeGreaterThanOrEqualTo(2);
+                assertThat(listed).as(selection.name()).contains("test").doesNotContainAnyElementsOf(destroyed);
+                for (String name : created) {
+                    if (!destroyed.contains(name)) {
+                        Domain left = admin.domainLookupByName(name);
+                        left.destroy();
+                        left.free();
+                    }
+                }
+            }
+        } finally {
+            admin.close();
+        }
+        assertThat(connections.closeShared(host)).as("references left, skipped domains included").isZero();
     }
 
     @Test

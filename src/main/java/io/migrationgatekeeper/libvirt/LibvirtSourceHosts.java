@@ -7,12 +7,9 @@ import io.migrationgatekeeper.policy.SourceHostFacts;
 import io.migrationgatekeeper.preflight.DomainId;
 import io.migrationgatekeeper.preflight.LiveDefinition;
 import io.migrationgatekeeper.preflight.SourceHosts;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.libvirt.Domain;
-import org.libvirt.Error.ErrorNumber;
-import org.libvirt.LibvirtException;
 import org.springframework.stereotype.Component;
 
 @Component
@@ -20,10 +17,12 @@ class LibvirtSourceHosts implements SourceHosts {
 
     private final HostConnections connections;
     private final HostPools pools;
+    private final DomainListing listing;
 
-    LibvirtSourceHosts(HostConnections connections, HostPools pools) {
+    LibvirtSourceHosts(HostConnections connections, HostPools pools, DomainListing listing) {
         this.connections = connections;
         this.pools = pools;
+        this.listing = listing;
     }
 
     @Override
@@ -64,25 +63,11 @@ class LibvirtSourceHosts implements SourceHosts {
         });
     }
 
-    /** {@code VIR_CONNECT_LIST_DOMAINS_ACTIVE}. */
-    private static final int ACTIVE = 1;
-
     @Override
     public List<LiveDefinition> running(InventoryHost host) {
-        return connections.call(host, "listing the running domains", session -> {
-            List<LiveDefinition> running = new ArrayList<>();
-            for (Domain domain : session.allDomains(ACTIVE)) {
-                try {
-                    running.add(new LiveDefinition(host.name(), domain.getName(), domain.getUUIDString(), true,
-                            domain.getXMLDesc(0)));
-                } catch (LibvirtException e) {
-                    // It stopped (or migrated away) between the listing and the read: it no longer runs here.
-                    if (HostConnections.code(e) != ErrorNumber.VIR_ERR_NO_DOMAIN) {
-                        throw e;
-                    }
-                }
-            }
-            return running;
-        });
+        // Only what a drain decides on is kept: each running domain's name, UUID and live definition. The decisions
+        // come after the call has returned, since deciding may ask the host itself (its facts, its pools).
+        return listing.list(host, DomainListing.Selection.RUNNING, "listing the running domains",
+                domain -> new LiveDefinition(host.name(), domain.name(), domain.uuid(), true, domain.xml()));
     }
 }

@@ -17,8 +17,9 @@ public interface SourceHosts {
     LiveDefinition definition(InventoryHost host, DomainId id);
 
     /**
-     * The live definitions of every domain running on the host, in one bounded call (a domain that stops while it
-     * is listed is left out).
+     * The live definitions of every domain running on the host, in one call bounded by the call timeout (a domain that
+     * stops while it is listed is left out). A host whose earlier call has not returned yet fails at once, as it does
+     * for the fleet views, instead of holding one more thread behind it.
      */
     java.util.List<LiveDefinition> running(InventoryHost host);
 }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +32,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A host's domains and the fleet audit on libvirt's test driver: two hosts with domains of every kind (running,
- * paused, shut off, one too deep to judge), a host that hangs and a host that is gone.
+ * paused, shut off, one too deep to judge), a host that hangs and a host that is gone; and a drain of the hung host,
+ * which lists its domains the same way.
  */
 @RequiresLibvirt
 @AutoConfigureMetrics
@@ -206,6 +208,26 @@ class FleetViewsIT {
 
     @Test
     @Order(7)
+    void aDrainOfTheHungHostAnswersAtOnceWithTheProblemTheFleetViewsGet() {
+        String fleetView = api.get("/v1/hosts/hung/domains").json().get("detail").asString();
+
+        for (boolean dryRun : List.of(true, false)) {
+            long start = System.nanoTime();
+            Api.Reply drain = api.postJson("/v1/drains", Map.of("sourceHost", "hung", "dryRun", dryRun));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertProblem(drain, 503, "host-unavailable");
+            assertThat(drain.json().get("detail").asString()).as("dryRun " + dryRun).isEqualTo(fleetView)
+                    .contains("has not answered an earlier call yet");
+            assertThat(drain.header("Retry-After")).isNotNull();
+            // Waiting behind the hung call would take the call timeout (5 s) at least.
+            assertThat(took).as("dryRun " + dryRun).isLessThan(Duration.ofSeconds(5));
+        }
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM drains").query(Integer.class).single()).isZero();
+    }
+
+    @Test
+    @Order(8)
     void theyNeedTheReadScope() {
         Api.Reply anonymous = new Api(port, null).get("/v1/hosts/fleet-a/domains");
         assertThat(anonymous.status()).isEqualTo(401);
@@ -213,7 +235,7 @@ class FleetViewsIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void withNoSweepKeptTheAuditSaysSoWithRetryAfter() {
         // As on a fresh database before the first sweep completes (the next sweep here is an hour away).
         jdbc.sql("DELETE FROM audit_sweep").update();

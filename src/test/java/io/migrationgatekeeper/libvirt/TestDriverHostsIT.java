@@ -239,6 +239,20 @@ class TestDriverHostsIT {
     }
 
     @Test
+    void drainingAHostFreesEveryHandleItsListingLookedUp() {
+        InventoryHost host = inventory.require("test", "kvm-a2");
+        for (int i = 0; i < 5; i++) {
+            Api.Reply plan = api.postJson("/v1/drains", Map.of("sourceHost", "kvm-a2", "targetHosts", List.of("kvm-b1"),
+                    "dryRun", true));
+            assertThat(plan.status()).as(plan.body()).isEqualTo(200);
+            assertThat(plan.json().get("domains").get(0).get("domain").get("name").asString()).isEqualTo("test");
+        }
+
+        // virConnectClose answers how many references are left: every unfreed Domain holds one.
+        assertThat(connections.closeShared(host)).as("references left on the connection").isZero();
+    }
+
+    @Test
     void aDomainThatVanishesWhileTheHostIsListedIsLeftOutOfEitherListing() throws Exception {
         InventoryHost host = inventory.require("test", "kvm-a1");
         // The test driver's state is shared by every test:///default connection in this process: the hosts see it.

@@ -134,14 +134,19 @@ class HostConnections implements DisposableBean {
      * blocked behind the hung one. The host is tried again once that call returns, or the probe finds it back.
      */
     <T> T callUnlessHung(InventoryHost host, String what, LibvirtCall<T> call) {
-        HostConnection connection = connection(host);
-        HostConnection.Snapshot snapshot = connection.snapshot();
-        if (snapshot.state() == ConnectionState.DISCONNECTED && connection.running().get() > 0) {
+        HostConnection.Snapshot snapshot = connection(host).snapshot();
+        if (hung(host)) {
             nativeLibvirt.ensureLoaded();
             throw unavailable(host, "libvirtd on host '" + host.name() + "' has not answered an earlier call yet"
                     + (snapshot.lastError() == null ? "" : " (" + snapshot.lastError() + ")"), null);
         }
         return call(host, what, call);
+    }
+
+    /** The host is known to be down and a call to it has still not returned: another call would only queue behind it. */
+    boolean hung(InventoryHost host) {
+        HostConnection connection = connection(host);
+        return connection.snapshot().state() == ConnectionState.DISCONNECTED && connection.running().get() > 0;
     }
 
     /**

@@ -42,9 +42,13 @@ class LibvirtSourceHosts implements SourceHosts {
                 pools.forRule(host));
     }
 
-    /** An unreachable host under {@code auto} is not assumed to drop the cache: the rule stays on the safe side. */
+    /**
+     * An unreachable host under {@code auto} is not assumed to drop the cache: the rule stays on the safe side. A host
+     * whose earlier call still hangs is not asked again: every preflight naming it as source, and every fleet view of
+     * it, would otherwise wait out the call timeout and leave one more thread queued behind the hung call.
+     */
     private Versions versionsIfReachable(InventoryHost host) {
-        return connections.probe(host).versions();
+        return connections.hung(host) ? null : connections.probe(host).versions();
     }
 
     @Override

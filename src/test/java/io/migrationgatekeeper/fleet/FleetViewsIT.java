@@ -43,6 +43,8 @@ import tools.jackson.databind.JsonNode;
         "gatekeeper.audit.concurrency=2",
         // Only the sweep calls the hung host, so what it meets there does not depend on a probe's timing.
         "gatekeeper.libvirt.probe.enabled=false",
+        // The rule's facts would ask the hung host for its version whenever it is the source.
+        "gatekeeper.hosts.hung.qemu-drop-cache=auto",
         // Deep enough for every definition the test driver writes, not for a-deep's metadata.
         "gatekeeper.preflight.max-depth=8",
         "gatekeeper.policy.filesystems[0].path=/srv/nfs",
@@ -228,6 +230,21 @@ class FleetViewsIT {
 
     @Test
     @Order(8)
+    void aPreflightFromTheHungHostDoesNotWaitForItsVersion() {
+        long start = System.nanoTime();
+        Api.Reply preflight = api.postXml("/v1/preflight?sourceHost=hung&targetHost=fleet-a",
+                "<domain type='kvm'><name>p</name><devices>" + nfs("writeback", "") + "</devices></domain>");
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(preflight.status()).as(preflight.body()).isEqualTo(200);
+        assertThat(preflight.json().get("disks").get(0).get("reason").asString()).as("its QEMU is unknown, not assumed")
+                .isEqualTo("CACHE_MODE_UNSAFE");
+        // Asking it would wait out the call timeout (5 s) behind its hung call.
+        assertThat(took).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    @Order(9)
     void theyNeedTheReadScope() {
         Api.Reply anonymous = new Api(port, null).get("/v1/hosts/fleet-a/domains");
         assertThat(anonymous.status()).isEqualTo(401);
@@ -235,7 +252,7 @@ class FleetViewsIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void withNoSweepKeptTheAuditSaysSoWithRetryAfter() {
         // As on a fresh database before the first sweep completes (the next sweep here is an hour away).
         jdbc.sql("DELETE FROM audit_sweep").update();

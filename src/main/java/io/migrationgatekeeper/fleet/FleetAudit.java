@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -147,10 +148,11 @@ class FleetAudit implements SmartLifecycle {
 
     private AuditSweep.HostAudit audit(InventoryHost host) {
         MigrationRequest request = FleetEvaluator.request(host, null, StorageMigration.NONE);
+        Function<DomainOnHost, Assessment> judge = evaluator.judge(request);
         List<Assessment> running;
         try {
             // Judged as each definition is read; a domain that is not running is not a migration's concern.
-            running = hostDomains.list(host, domain -> domain.active() ? evaluator.assess(domain, request) : null);
+            running = hostDomains.list(host, domain -> domain.active() ? judge.apply(domain) : null);
         } catch (HostCallException e) {
             return AuditSweep.HostAudit.unreachable(host.name(), e.getMessage());
         }

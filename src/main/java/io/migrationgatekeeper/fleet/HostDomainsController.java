@@ -10,6 +10,7 @@ import io.migrationgatekeeper.problem.ProblemType;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -45,9 +46,10 @@ class HostDomainsController {
         String revision = policy.revision();
 
         // Each definition is judged as it is read and dropped: only the verdicts are kept.
+        Function<DomainOnHost, Assessment> judge = evaluator.judge(request);
         List<HostDomainsView.DomainView> views = new ArrayList<>(hostDomains.list(host, domain ->
                 new HostDomainsView.DomainView(domain.name(), domain.uuid(), domain.state(), domain.persistent(),
-                        domain.active() ? evaluator.assess(domain, request) : null)));
+                        domain.active() ? judge.apply(domain) : null)));
         int active = 0;
         int migratable = 0;
         int notMigratable = 0;

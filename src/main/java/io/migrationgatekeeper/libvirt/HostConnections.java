@@ -47,6 +47,9 @@ class HostConnections implements DisposableBean {
             ErrorNumber.VIR_ERR_RPC, ErrorNumber.VIR_ERR_NO_CONNECT, ErrorNumber.VIR_ERR_INVALID_CONN,
             ErrorNumber.VIR_ERR_OPERATION_TIMEOUT);
 
+    /** On a worker, the call it is running: a libvirt call from inside it is refused (see {@link #call}). */
+    private static final ThreadLocal<String> IN_CALL = new ThreadLocal<>();
+
     private final NativeLibvirt nativeLibvirt;
     private final LibvirtProperties properties;
     private final Map<String, HostConnection> connections;
@@ -95,17 +98,26 @@ class HostConnections implements DisposableBean {
      * @throws HostUnavailableException     the host cannot be reached, or did not answer within the timeout
      * @throws LibvirtUnavailableException  the native library is missing
      * @throws LibvirtFailureException      any other libvirt error
+     * @throws IllegalStateException        called from inside another call's work: a bug, refused before it can hang
      */
     <T> T call(InventoryHost host, String what, LibvirtCall<T> call) {
+        String outer = IN_CALL.get();
+        if (outer != null) {
+            // Calls on a host may be serialised (libvirt's client, a per-host limit): this one could wait on its caller.
+            throw new IllegalStateException("libvirt call '" + what + "' on host '" + host.name()
+                    + "' made from inside the call '" + outer + "': resolve what it needs before the outer call");
+        }
         nativeLibvirt.ensureLoaded();
         HostConnection connection = connection(host);
         connection.running().incrementAndGet();
         Future<T> result;
         try {
             result = workers.submit(() -> {
+                IN_CALL.set(what + "' on host '" + host.name());
                 try {
                     return attempt(connection, call);
                 } finally {
+                    IN_CALL.remove();
                     connection.running().decrementAndGet();
                 }
             });
@@ -117,7 +129,7 @@ class HostConnections implements DisposableBean {
             return result.get(properties.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             result.cancel(true);
-            connection.abandon(what + " got no answer within " + properties.callTimeout().toSeconds() + "s");
+            connection.abandon("libvirtd did not answer " + what + " within " + properties.callTimeout().toSeconds() + "s");
             throw unavailable(host, "libvirtd on host '" + host.name() + "' did not answer " + what + " within "
                     + properties.callTimeout().toSeconds() + "s (gatekeeper.libvirt.call-timeout)", null);
         } catch (ExecutionException e) {

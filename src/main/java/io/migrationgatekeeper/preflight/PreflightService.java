@@ -16,6 +16,7 @@ import io.migrationgatekeeper.security.Caller;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Function;
 import java.time.Duration;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -87,12 +88,16 @@ public class PreflightService {
     }
 
     /**
-     * Judges a definition read from its source host for a fleet view (a host's domains, the fleet audit): as a
-     * preflight would, but neither counted nor logged, since nobody asked for a decision.
+     * A judge of the definitions a listing of {@code request.sourceHost()} reads, for a fleet view (a host's domains,
+     * the fleet audit): as a preflight would judge them, but neither counted nor logged, since nobody asked for a
+     * decision. The host's facts are resolved now, once, so the judge asks no host anything: it runs inside the host
+     * call that lists the definitions, where another call to the host could wait on that one.
      */
-    public Evaluation assess(String domainXml, MigrationRequest request) {
-        return evaluate(domainXml.getBytes(StandardCharsets.UTF_8), Definition.REQUEST, request, System.nanoTime(), null)
-                .evaluation();
+    public Function<String, Evaluation> assessor(MigrationRequest request) {
+        SourceHostFacts facts = facts(request);
+        checkTarget(request);
+        return domainXml -> evaluate(domainXml.getBytes(StandardCharsets.UTF_8), Definition.REQUEST, request, facts,
+                System.nanoTime(), null).evaluation();
     }
 
     /** The definition a migration sends for the target ({@code destination_xml}): judged, not counted again. */
@@ -103,8 +108,16 @@ public class PreflightService {
 
     private Result evaluate(byte[] domainXml, Definition definition, MigrationRequest request, long start,
             DecisionMetrics.Kind kind) {
-        SourceHostFacts facts = request.sourceHost() == null
+        return evaluate(domainXml, definition, request, facts(request), start, kind);
+    }
+
+    private SourceHostFacts facts(MigrationRequest request) {
+        return request.sourceHost() == null
                 ? SourceHostFacts.UNKNOWN : sourceHosts.facts(inventory.require("sourceHost", request.sourceHost()));
+    }
+
+    private Result evaluate(byte[] domainXml, Definition definition, MigrationRequest request, SourceHostFacts facts,
+            long start, DecisionMetrics.Kind kind) {
         checkTarget(request);
         Domain domain = parser.parse(domainXml);
         Evaluation evaluation = policy.rule().evaluate(domain, request, facts);

@@ -1,6 +1,7 @@
 package io.migrationgatekeeper.libvirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.migrationgatekeeper.inventory.HostInventory;
@@ -299,6 +300,18 @@ class TestDriverHostsIT {
             admin.close();
         }
         assertThat(connections.closeShared(host)).as("references left, skipped domains included").isZero();
+    }
+
+    @Test
+    void aLibvirtCallFromInsideAHostCallIsRefusedBeforeItCanWaitOnItself() {
+        InventoryHost host = inventory.require("test", "kvm-a1");
+
+        assertThatThrownBy(() -> connections.call(host, "the outer call",
+                session -> connections.call(host, "the inner call", inner -> inner.connect().getLibVersion())))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'the inner call' on host 'kvm-a1' made from inside the call 'the outer call'");
+        assertThat(api.get("/v1/hosts/kvm-a1/domains").status()).as("the fleet view asks nothing inside its listing")
+                .isEqualTo(200);
     }
 
     @Test

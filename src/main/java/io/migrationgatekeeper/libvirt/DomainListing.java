@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
 import org.libvirt.Error.ErrorNumber;
@@ -118,6 +119,11 @@ class DomainListing {
             Domain[] domains = session.allDomains(selection.flags);
             List<T> kept = new ArrayList<>(domains.length);
             for (Domain domain : domains) {
+                if (Thread.currentThread().isInterrupted()) {
+                    // The caller gave up (the call timeout): reading thousands more domains for nobody would only
+                    // keep the host looking hung to every other caller until the last one is read.
+                    throw new CancellationException(what + " on host '" + host.name() + "' abandoned by its caller");
+                }
                 T value;
                 try {
                     value = read.read(new Listed(domain, persistent));

@@ -1,8 +1,12 @@
 package io.migrationgatekeeper.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.migrationgatekeeper.inventory.HostInventory;
+import io.migrationgatekeeper.inventory.HostUnavailableException;
+import io.migrationgatekeeper.inventory.InventoryHost;
 import io.migrationgatekeeper.testsupport.Api;
 import io.migrationgatekeeper.testsupport.RequiresLibvirt;
 import io.migrationgatekeeper.testsupport.SilentDaemon;
@@ -15,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -61,6 +66,12 @@ class FleetViewsIT {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    HostDomains hostDomains;
+
+    @Autowired
+    HostInventory inventory;
 
     Api api;
 
@@ -265,6 +276,28 @@ class FleetViewsIT {
 
         assertProblem(pending, 503, "audit-pending");
         assertThat(pending.header("Retry-After")).isEqualTo("10");
+    }
+
+    @Test
+    @Order(11)
+    void aListingWhoseCallerGaveUpStopsReadingTheHost() {
+        InventoryHost host = inventory.require("test", "fleet-a");
+        AtomicInteger handed = new AtomicInteger();
+
+        // The first domain takes longer than the call timeout (5 s) to judge: the caller gives up.
+        assertThatThrownBy(() -> hostDomains.list(host, domain -> {
+            if (handed.incrementAndGet() == 1) {
+                try {
+                    Thread.sleep(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return domain.name();
+        })).isInstanceOf(HostUnavailableException.class).hasMessageContaining("did not answer listing its domains");
+
+        // Its worker, interrupted, reads none of the host's five other domains for nobody.
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> handed.get() == 1);
     }
 
     private static void assertProblem(Api.Reply reply, int status, String type) {

@@ -20,7 +20,8 @@ import jdk.jfr.consumer.RecordingFile;
  * </ul>
  * Then the hottest methods by self samples, and for each {@code METHOD} given (a substring of
  * {@code package.Class.method}) the share of samples with a matching frame in the stack. Plain Java 17:
- * {@code java bench/JfrShares.java recording.jfr [TOP [METHOD...]]}.
+ * {@code java [-Dthread=NAME] bench/JfrShares.java recording.jfr [TOP [METHOD...]]}; {@code -Dthread=main} keeps only
+ * that thread's samples (a start-up profile: the main thread is what readiness waits for).
  */
 public final class JfrShares {
 
@@ -53,10 +54,16 @@ public final class JfrShares {
         Map<String, Integer> methods = new HashMap<>();
         List<String> watched = args.length > 2 ? List.of(args).subList(2, args.length) : List.of();
         Map<String, Integer> watchedCounts = new LinkedHashMap<>();
+        // -Dthread=main: only that thread's samples (start-up: the thread the start waits for).
+        String thread = System.getProperty("thread");
         int samples = 0;
         int truncated = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(Path.of(args[0]))) {
             if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null) {
+                continue;
+            }
+            if (thread != null && (event.getThread("sampledThread") == null
+                    || !thread.equals(event.getThread("sampledThread").getJavaName()))) {
                 continue;
             }
             samples++;

@@ -17,7 +17,8 @@
 #   JFR [0]: 1 records a JFR profile of one extra round of each endpoint (target/bench/*.jfr) and prints where
 #     the samples went (bench/JfrShares.java)
 #   QUIET_LOAD []: wait before each heap's run until the 1-minute load average is below this (e.g. 1)
-#   START_RUNS [5]: starts per variant in "start" mode; VARIANTS: which (default: all that apply)
+#   START_RUNS [5]: starts per variant in "start" mode; VARIANTS: which (default: all that apply); KEEP_LEDGER [0]:
+#     1 restarts on a ledger that exists (H2 file, migrated) instead of creating one at every start
 #
 # Needs curl, openssl and a JDK; installs wrk, jq and npm (Debian) and autocannon (npm) when they are missing.
 set -euo pipefail
@@ -44,6 +45,7 @@ AUTOCANNON=${AUTOCANNON:-1}
 JFR=${JFR:-0}
 QUIET_LOAD=${QUIET_LOAD:-}
 START_RUNS=${START_RUNS:-5}
+KEEP_LEDGER=${KEEP_LEDGER:-0}
 
 if [ -z "${JARS:-}" ]; then
     [ -n "$JAR" ] && [ -f "$JAR" ] || { echo "no jar: run ./mvnw package -DskipTests first, or set JAR" >&2; exit 2; }
@@ -112,6 +114,12 @@ ready() {
 start_service() {
     local dir=$1; shift
     mkdir -p "$dir"
+    # Another process on the port would answer the readiness check for this one.
+    if { exec 3<>"/dev/tcp/127.0.0.1/$PORT"; } 2>/dev/null; then
+        exec 3<&-
+        echo "port $PORT is in use by another process: set PORT" >&2
+        exit 1
+    fi
     local begin; begin=$(now_ms)
     (cd "$dir" && exec "$@" >"$dir/service.log" 2>&1) &
     pid=$!
@@ -121,6 +129,21 @@ start_service() {
     done
     start_ms=$(( $(now_ms) - begin ))
     start_cpu_ms=$(( $(cpu_ticks) * TICK_US / 1000 ))
+    # Where that CPU time went: the main thread (which the start waits for) and the JIT compilers (which run beside
+    # it, on the other core if there is one).
+    start_main_ms=$(( $(thread_ticks '^java$') * TICK_US / 1000 ))
+    start_jit_ms=$(( $(thread_ticks '^C[12] CompilerThre') * TICK_US / 1000 ))
+}
+
+# thread_ticks REGEX: CPU clock ticks of the service's threads whose name matches.
+thread_ticks() {
+    local total=0 task
+    for task in /proc/"$pid"/task/*; do
+        if grep -qE "$1" "$task/comm" 2>/dev/null; then
+            total=$(( total + $(awk '{print $14 + $15}' "$task/stat" 2>/dev/null || echo 0) ))
+        fi
+    done
+    echo "$total"
 }
 
 rss_mib() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status"; }
@@ -317,7 +340,8 @@ run_start() {
         [ "$version" -ge 25 ] && variants+=" aotcache" && [ $aot = 1 ] && variants+=" aot+aotcache"
     fi
     echo "jar $JAR, $("$JAVA" -version 2>&1 | head -1), $(nproc) CPUs; $START_RUNS starts per variant; load before: $(load)"
-    printf '%-14s %9s %11s   %s\n' variant median "median CPU" "each start to readiness (ms); load average before each"
+    printf '%-14s %9s %11s %11s %11s   %s\n' variant median "median CPU" "main thread" "JIT" \
+        "each start to readiness (ms); load average before each"
     for variant in $variants; do
         local flags=(-Xmx512m) target=$extracted
         case $variant in
@@ -343,16 +367,26 @@ run_start() {
             (cd "$work" && mkdir -p train && cd train && "$JAVA" "${train[@]}" $JAVA_OPTS -Dspring.context.exit=onRefresh -jar "$extracted" \
                 "${SERVICE_ARGS[@]}" >"$work/train-$variant.log" 2>&1) || { tail -20 "$work/train-$variant.log" >&2; exit 1; }
         fi
-        local times=() cpus=()
+        local times=() cpus=() mains=() jits=() dir
+        if [ "$KEEP_LEDGER" = 1 ]; then
+            # A restart: the ledger exists and is migrated already (one start first, not counted).
+            start_service "$work/start-$variant" "$JAVA" "${flags[@]}" $JAVA_OPTS -jar "$target" "${SERVICE_ARGS[@]}"
+            stop_service
+        fi
         for run in $(seq 1 "$START_RUNS"); do
             local l; l=$(load)
-            start_service "$work/start-$variant-$run" "$JAVA" "${flags[@]}" $JAVA_OPTS -jar "$target" "${SERVICE_ARGS[@]}"
+            dir="$work/start-$variant-$run"
+            [ "$KEEP_LEDGER" = 1 ] && dir="$work/start-$variant"
+            start_service "$dir" "$JAVA" "${flags[@]}" $JAVA_OPTS -jar "$target" "${SERVICE_ARGS[@]}"
             stop_service
             times+=("$start_ms")
             cpus+=("$start_cpu_ms")
+            mains+=("$start_main_ms")
+            jits+=("$start_jit_ms")
             loads+="$l "
         done
-        printf '%-14s %6s ms %8s ms   %s\n' "$variant" "$(echo "${times[*]}" | median)" "$(echo "${cpus[*]}" | median)" \
+        printf '%-14s %6s ms %8s ms %8s ms %8s ms   %s\n' "$variant" "$(echo "${times[*]}" | median)" \
+            "$(echo "${cpus[*]}" | median)" "$(echo "${mains[*]}" | median)" "$(echo "${jits[*]}" | median)" \
             "${times[*]}; load ${loads:-}"
         loads=
     done

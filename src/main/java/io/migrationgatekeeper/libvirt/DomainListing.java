@@ -105,10 +105,10 @@ class DomainListing {
      * Lists the host's domains of {@code selection} and keeps what {@code read} returns for each, in libvirt's order.
      *
      * @param what what the listing is for, for messages ("listing the running domains")
-     * @throws io.migrationgatekeeper.inventory.HostCallException as {@link HostConnections#callUnlessHung}
+     * @throws io.migrationgatekeeper.inventory.HostCallException as {@link HostConnections#call}
      */
     <T> List<T> list(InventoryHost host, Selection selection, String what, Reader<T> read) {
-        return connections.callUnlessHung(host, what, session -> {
+        return connections.call(host, what, session -> {
             Set<String> persistent = null;
             if (selection == Selection.ALL) {
                 persistent = new HashSet<>();

@@ -108,6 +108,7 @@ class HostConnections implements DisposableBean {
                     + "' made from inside the call '" + outer + "': resolve what it needs before the outer call");
         }
         nativeLibvirt.ensureLoaded();
+        refuseIfHung(host);
         HostConnection connection = connection(host);
         connection.running().incrementAndGet();
         Future<T> result;
@@ -141,18 +142,18 @@ class HostConnections implements DisposableBean {
     }
 
     /**
-     * {@link #call}, unless the host is known to be down and a call to it has still not returned (hung past its
-     * timeout): then it fails at once, so a sweep or a caller repeating a request does not leave one more thread
-     * blocked behind the hung one. The host is tried again once that call returns, or the probe finds it back.
+     * Every call to a host that is known to be down while an earlier call to it has still not returned (hung past
+     * its timeout, e.g. in a connection open the daemon never answers) fails at once. Otherwise each request naming
+     * the host (a preflight, a migration, a drain, a pool read, an abort) left one more worker blocked behind the
+     * hung call, and one more closer behind its lock: a caller repeating a request could pile up hundreds of
+     * threads. The host is tried again once that call returns; the probe does not call it while one is outstanding.
      */
-    <T> T callUnlessHung(InventoryHost host, String what, LibvirtCall<T> call) {
-        HostConnection.Snapshot snapshot = connection(host).snapshot();
+    private void refuseIfHung(InventoryHost host) {
         if (hung(host)) {
-            nativeLibvirt.ensureLoaded();
+            String lastError = connection(host).snapshot().lastError();
             throw unavailable(host, "libvirtd on host '" + host.name() + "' has not answered an earlier call yet"
-                    + (snapshot.lastError() == null ? "" : " (" + snapshot.lastError() + ")"), null);
+                    + (lastError == null ? "" : " (" + lastError + ")"), null);
         }
-        return call(host, what, call);
     }
 
     /** The host is known to be down and a call to it has still not returned: another call would only queue behind it. */
@@ -171,6 +172,7 @@ class HostConnections implements DisposableBean {
      */
     <T> T callOnOwnConnection(InventoryHost host, String what, LibvirtCall<T> call) throws LibvirtException {
         nativeLibvirt.ensureLoaded();
+        refuseIfHung(host);
         HostConnection connection = connection(host);
         CompletableFuture<Connect> opening = CompletableFuture.supplyAsync(() -> {
             try {

@@ -1,12 +1,21 @@
 package io.migrationgatekeeper.http;
 
+import io.migrationgatekeeper.problem.AllowedMethods;
 import io.migrationgatekeeper.problem.ProblemAdvice;
 import io.migrationgatekeeper.problem.ProblemType;
 import io.migrationgatekeeper.problem.RequestIds;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
+import org.springframework.web.util.pattern.PathPatternParser;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -20,6 +29,13 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class ProblemErrorController implements ErrorController {
+
+    /** Looked up per error, not injected: the mappings are built from the controllers, this one included. */
+    private final ObjectProvider<RequestMappingInfoHandlerMapping> mappings;
+
+    ProblemErrorController(ObjectProvider<RequestMappingInfoHandlerMapping> mappings) {
+        this.mappings = mappings;
+    }
 
     @RequestMapping("${server.error.path:${error.path:/error}}")
     ResponseEntity<Object> error(HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response) {
@@ -37,10 +53,53 @@ class ProblemErrorController implements ErrorController {
         ProblemType type = ProblemTypes.forStatus(code);
         String uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String original
                 ? original : request.getRequestURI();
-        String detail = code == 405 && response.getHeader("Allow") != null
-                ? "the method is not allowed here; allowed: " + response.getHeader("Allow")
-                : ProblemTypes.detail(type, code, request.getMethod());
+        // An error dispatch reports GET as its method; the container's own request still has the caller's.
+        String method = originalMethod(request);
+        String detail = ProblemTypes.detail(type, code, method);
+        if (code == 405) {
+            // Tomcat refused TRACE and listed every method HttpServlet implements; say what the path really has.
+            Set<String> mapped = mappedMethods(uri);
+            if (mapped.isEmpty()) {
+                // No such path: Tomcat's Allow must go too, and reset() takes every header with it.
+                String id = response.getHeader(RequestIds.HEADER);
+                response.reset();
+                if (id != null) {
+                    response.setHeader(RequestIds.HEADER, id);
+                }
+                return ProblemAdvice.problem(ProblemType.NOT_FOUND, "no such endpoint: " + method + " "
+                        + uri + " (see openapi.yaml)", Map.of(), new OriginalRequest(request, uri));
+            }
+            String allow = AllowedMethods.header(mapped);
+            response.setHeader(HttpHeaders.ALLOW, allow);
+            detail = AllowedMethods.detail(method, uri, allow);
+        }
         return ProblemAdvice.problem(type, detail, Map.of(), new OriginalRequest(request, uri));
+    }
+
+    private static String originalMethod(HttpServletRequest request) {
+        jakarta.servlet.ServletRequest inner = request;
+        while (inner instanceof jakarta.servlet.ServletRequestWrapper wrapper) {
+            inner = wrapper.getRequest();
+        }
+        return inner instanceof HttpServletRequest http ? http.getMethod() : request.getMethod();
+    }
+
+    private Set<String> mappedMethods(String uri) {
+        PathContainer path;
+        try {
+            path = PathContainer.parsePath(uri);
+        } catch (IllegalArgumentException unparsable) {
+            return Set.of();
+        }
+        Set<String> methods = new HashSet<>();
+        mappings.orderedStream().forEach(mapping -> mapping.getHandlerMethods().forEach((info, handler) -> {
+            Set<RequestMethod> declared = info.getMethodsCondition().getMethods();
+            if (!declared.isEmpty() && info.getPatternValues().stream()
+                    .anyMatch(pattern -> PathPatternParser.defaultInstance.parse(pattern).matches(path))) {
+                declared.forEach(m -> methods.add(m.name()));
+            }
+        }));
+        return methods;
     }
 
     /** The failed request's path, not {@code /error}, as the problem's instance. */

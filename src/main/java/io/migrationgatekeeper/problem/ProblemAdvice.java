@@ -151,6 +151,12 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
             properties = Map.of("parameter", name);
         } else if (ex instanceof MissingServletRequestParameterException missing) {
             properties = Map.of("parameter", missing.getParameterName());
+        } else if (ex instanceof HttpRequestMethodNotSupportedException unsupported) {
+            String allow = AllowedMethods.header(unsupported.getSupportedMethods() == null ? java.util.Set.of()
+                    : java.util.Set.of(unsupported.getSupportedMethods()));
+            headers = new HttpHeaders(headers);
+            headers.set(HttpHeaders.ALLOW, allow);
+            detail = AllowedMethods.detail(servlet.getMethod(), servlet.getRequestURI(), allow);
         }
         if (type == ProblemType.INTERNAL_ERROR) {
             log.error("Unhandled failure in Spring MVC", ex);

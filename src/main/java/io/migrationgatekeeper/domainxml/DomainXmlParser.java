@@ -85,7 +85,7 @@ public final class DomainXmlParser {
             throw e;
         } catch (RuntimeException e) {
             // The JDK's parser reports some malformed input (bad encodings, for one) unchecked.
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String message = e.getMessage() == null ? "the document could not be read" : plain(e.getMessage());
             throw new DomainXmlException(DomainXmlException.Kind.MALFORMED, "not well-formed XML: " + message);
         } finally {
             close(reader);
@@ -194,15 +194,44 @@ public final class DomainXmlParser {
 
     /** The JDK prefixes "ParseError at [row,col]:[r,c]\nMessage: "; keep the position, drop the noise. */
     private static String clean(XMLStreamException e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String message = e.getMessage() == null ? "the document could not be read" : e.getMessage();
         int at = message.indexOf("Message: ");
-        String text = at >= 0 ? message.substring(at + "Message: ".length()) : message;
+        String text = plain(at >= 0 ? message.substring(at + "Message: ".length()).strip() : message.strip());
         if (e.getLocation() != null && e.getLocation().getLineNumber() > 0) {
             return text.strip() + " (line " + e.getLocation().getLineNumber() + ", column "
                     + e.getLocation().getColumnNumber() + ")";
         }
         return text.strip();
     }
+
+    /**
+     * The JDK's parser has no text for some namespace errors and reports its message key instead
+     * ({@code http://www.w3.org/TR/1999/REC-xml-names-19990114#AttributeNotUnique?disk&type}): say it in words.
+     */
+    static String plain(String text) {
+        java.util.regex.Matcher key = MESSAGE_KEY.matcher(text);
+        if (!key.matches()) {
+            return text;
+        }
+        String[] args = key.group(2) == null ? new String[0] : key.group(2).split("&", -1);
+        String arg0 = args.length > 0 ? args[0] : "?";
+        String arg1 = args.length > 1 ? args[1] : "?";
+        String arg2 = args.length > 2 ? args[2] : "?";
+        return switch (key.group(1)) {
+            case "AttributeNotUnique" -> "attribute '" + arg1 + "' appears twice on element <" + arg0 + ">";
+            case "AttributeNSNotUnique" -> "attribute '" + arg1 + "' of namespace '" + arg2 + "' appears twice on"
+                    + " element <" + arg0 + ">";
+            case "ElementPrefixUnbound" -> "the prefix '" + arg0 + "' of element <" + arg1 + "> is not bound to a"
+                    + " namespace";
+            case "AttributePrefixUnbound" -> "the prefix '" + arg2 + "' of attribute '" + arg1 + "' on element <"
+                    + arg0 + "> is not bound to a namespace";
+            case "EmptyPrefixedAttName" -> "attribute '" + arg0 + "' binds a namespace prefix to an empty name";
+            default -> "the XML breaks a rule of XML namespaces (" + key.group(1) + ")";
+        };
+    }
+
+    private static final java.util.regex.Pattern MESSAGE_KEY =
+            java.util.regex.Pattern.compile("https?://\\S+#(\\w+)(?:\\?(\\S*))?");
 
     private static boolean isBlank(byte[] xml) {
         for (byte b : xml) {

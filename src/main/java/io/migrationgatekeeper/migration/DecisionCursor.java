@@ -16,6 +16,18 @@ final class DecisionCursor {
 
     private static final String PREFIX = "decision:";
 
+    /**
+     * The instants the ledger can hold and compare: a timestamp column takes years 1 to 9999 on H2 and PostgreSQL
+     * alike, and {@code OffsetDateTime} cannot even be made of {@link Instant}'s extremes. A {@code since} or a
+     * cursor outside them is the caller's mistake, not a query to send.
+     */
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
+    static boolean storable(Instant at) {
+        return !at.isBefore(EARLIEST) && !at.isAfter(LATEST);
+    }
+
     private DecisionCursor() {}
 
     static String after(DecisionRecord last) {
@@ -35,7 +47,9 @@ final class DecisionCursor {
                     String[] parts = text.substring(PREFIX.length()).split(":", 3);
                     if (parts.length == 3) {
                         Instant at = Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
-                        return new Position(at, UUID.fromString(parts[2]).toString());
+                        if (storable(at)) {
+                            return new Position(at, UUID.fromString(parts[2]).toString());
+                        }
                     }
                 }
             } catch (IllegalArgumentException | java.time.DateTimeException bad) {

@@ -81,17 +81,24 @@ class DecisionsController {
         if (value == null) {
             return null;
         }
+        Instant since;
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            since = OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             // "+01:00" unencoded in a query string arrives as " 01:00".
             throw new InvalidMigrationRequestException("since", "'" + EvaluationRecord.cut(value)
                     + "' is not an RFC 3339 timestamp with an offset, e.g. 2026-11-26T00:00:00Z"
                     + (value.contains(" ") ? " (a '+' in a query string must be sent as %2B)" : ""));
         }
+        if (!DecisionCursor.storable(since)) {
+            throw new InvalidMigrationRequestException("since", "'" + EvaluationRecord.cut(value)
+                    + "' is outside the years 0001 to 9999 that the ledger records");
+        }
+        return since;
     }
 
-    private static int limit(String value) {
+    /** A page size; {@code GET /v1/migrations} takes the same. */
+    static int limit(String value) {
         if (value == null) {
             return DEFAULT_LIMIT;
         }

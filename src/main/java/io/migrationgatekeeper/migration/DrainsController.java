@@ -1,6 +1,5 @@
 package io.migrationgatekeeper.migration;
 
-import io.migrationgatekeeper.policy.InvalidMigrationRequestException;
 import io.migrationgatekeeper.problem.ApiException;
 import io.migrationgatekeeper.problem.BoundedBody;
 import io.migrationgatekeeper.problem.ProblemType;
@@ -18,7 +17,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,11 +39,8 @@ class DrainsController {
     }
 
     @PostMapping(path = "/v1/drains", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<DrainView> create(@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
-            HttpServletRequest http) {
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
-            throw new InvalidMigrationRequestException("Idempotency-Key", "must be 1 to 200 characters");
-        }
+    ResponseEntity<DrainView> create(HttpServletRequest http) {
+        String idempotencyKey = IdempotencyKeyHeader.of(http);
         byte[] body = BoundedBody.read(http, maxBodyBytes);
         DrainRequestJson request = reader.read(body);
         if (Boolean.TRUE.equals(request.dryRun())) {

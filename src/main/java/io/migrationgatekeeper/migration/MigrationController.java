@@ -13,7 +13,6 @@ import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HexFormat;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -21,7 +20,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,20 +34,13 @@ class MigrationController {
     MigrationController(Migrations migrations, MigrationProperties properties, JsonMapper json) {
         this.migrations = migrations;
         this.maxBodyBytes = properties.maxBodyBytes().toBytes();
-        this.reader = new StrictJson<>(json, MigrationRequestJson.class);
+        this.reader = new StrictJson<>(json, MigrationRequestJson.class).withRanges(MigrationOptions.RANGES);
     }
 
     @PostMapping(path = "/v1/migrations", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Object> create(@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
-            HttpServletRequest http) {
-        if (idempotencyKey != null && Collections.list(http.getHeaders("Idempotency-Key")).size() > 1) {
-            // Spring would join them with commas: which one the caller meant is unknown.
-            throw new InvalidMigrationRequestException("Idempotency-Key", "is given more than once; send one");
-        }
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
-            throw new InvalidMigrationRequestException("Idempotency-Key", "must be 1 to 200 characters");
-        }
+    ResponseEntity<Object> create(HttpServletRequest http) {
+        String idempotencyKey = IdempotencyKeyHeader.of(http);
         byte[] body = BoundedBody.read(http, maxBodyBytes);
         MigrationRequestJson request = reader.read(body);
         Migrations.Outcome outcome = migrations.request(request, sha256(body), idempotencyKey, Caller.name(),
@@ -83,7 +74,7 @@ class MigrationController {
 
     @GetMapping(path = "/v1/migrations", produces = MediaType.APPLICATION_JSON_VALUE)
     MigrationView.Page list(@RequestParam(required = false) String domain, @RequestParam(required = false) String status,
-            @RequestParam(required = false) String decision, @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String decision, @RequestParam(required = false) String limit,
             @RequestParam(required = false) String cursor) {
         JobState state = null;
         if (status != null) {
@@ -95,10 +86,11 @@ class MigrationController {
             throw new InvalidMigrationRequestException("decision", "'" + EvaluationRecord.cut(decision)
                     + "' is not ALLOWED or ALLOWED_UNSAFE (denied requests have no job; they are in the decision ledger)");
         }
-        int size = limit == null ? 50 : limit;
-        if (size < 1 || size > 200) {
-            throw new InvalidMigrationRequestException("limit", "must be between 1 and 200");
+        if (domain != null && domain.isBlank()) {
+            // An empty name matches no job: the same mistake GET /v1/decisions refuses.
+            throw new InvalidMigrationRequestException("domain", "is empty; leave it out to match every value");
         }
+        int size = DecisionsController.limit(limit);
         return migrations.list(domain, state, decision, MigrationCursor.parse(cursor), size);
     }
 

@@ -49,7 +49,7 @@ class PreflightController {
                 migrateDisks == null ? null : migrateDisks.isBlank() ? List.of()
                         : Arrays.stream(migrateDisks.split(",", -1)).map(String::strip).toList(),
                 bool(http, "offline"),
-                unsafeReason == null || unsafeReason.isBlank() ? null : new UnsafeOverride(unsafeReason));
+                unsafeReason == null ? null : override(unsafeReason));
         authorise(request);
         byte[] xml = BoundedBody.read(http, maxBodyBytes);
         return answer(service.preflight(xml, request), bool(http, "failOnDeny"));
@@ -83,11 +83,30 @@ class PreflightController {
                 Boolean.TRUE.equals(body.offline()),
                 body.unsafe() == null ? null : new UnsafeOverride(body.unsafe().reason()));
         authorise(request);
-        boolean failOnDeny = Boolean.TRUE.equals(body.failOnDeny()) || bool(http, "failOnDeny");
+        Boolean inQuery = single(http, "failOnDeny") == null ? null : bool(http, "failOnDeny");
+        if (body.failOnDeny() != null && inQuery != null && !body.failOnDeny().equals(inQuery)) {
+            throw new InvalidMigrationRequestException("failOnDeny", "is " + body.failOnDeny() + " in the body and "
+                    + inQuery + " in the query: give it once, or the same in both");
+        }
+        boolean failOnDeny = Boolean.TRUE.equals(body.failOnDeny()) || Boolean.TRUE.equals(inQuery);
         PreflightService.Result result = id == null
                 ? service.preflight(body.domainXml().getBytes(StandardCharsets.UTF_8), request)
                 : service.preflight(id, request);
         return answer(result, failOnDeny);
+    }
+
+    /** The query's reason, refused as the JSON body's {@code unsafe.reason} is: present means an override was asked. */
+    private static UnsafeOverride override(String reason) {
+        if (reason.isBlank()) {
+            throw new InvalidMigrationRequestException("unsafeReason", "is empty: an unsafe override needs a non-empty"
+                    + " reason; leave the parameter out to ask for none");
+        }
+        try {
+            return new UnsafeOverride(reason);
+        } catch (InvalidMigrationRequestException e) {
+            throw new InvalidMigrationRequestException("unsafeReason", e.getMessage().substring(
+                    e.parameter().length() + 2));
+        }
     }
 
     private static DomainId domainId(PreflightJsonRequest.DomainRef ref) {

@@ -34,8 +34,9 @@ public class StrictQueryParameters implements HandlerInterceptor {
         try {
             parameters = request.getParameterMap();
         } catch (RuntimeException undecodable) {
+            // Tomcat's text here is advice to its own operator ("Use debug level logging..."), not to the caller.
             throw new InvalidMigrationRequestException("(query)", "the query string is not valid percent-encoded"
-                    + " UTF-8: " + undecodable.getMessage());
+                    + " UTF-8: each '%' must be followed by two hexadecimal digits (send a literal '%' as %25)");
         }
         Set<String> allowed = known.computeIfAbsent(method, StrictQueryParameters::allowed);
         for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {

@@ -79,7 +79,7 @@ class SecurityConfiguration {
                         .authenticationEntryPoint((request, response, failure) -> {
                             response.setHeader("WWW-Authenticate", "Bearer");
                             write(response, json, ProblemType.UNAUTHORIZED, request.getRequestURI(),
-                                    "send a credential: 'Authorization: Bearer <token or API key>'");
+                                    missingCredential(request.getHeader("Authorization")));
                         })
                         .accessDeniedHandler(forbidden))
                 .addFilterAfter(new OncePerRequestFilter() {
@@ -126,6 +126,20 @@ class SecurityConfiguration {
                             + " is not an HTTP method this service implements"
                             : "the request was refused: " + rejected.getMessage());
         };
+    }
+
+    /**
+     * No bearer credential reached authentication: either none was sent, or an {@code Authorization} header of
+     * another scheme (Basic, Digest…), which the caller must hear is not accepted rather than "send a credential".
+     */
+    static String missingCredential(String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            return "send a credential: 'Authorization: Bearer <token or API key>'";
+        }
+        String scheme = authorization.strip().split("\\s+", 2)[0];
+        scheme = scheme.length() > 20 ? scheme.substring(0, 20) + "…" : scheme;
+        return "the Authorization scheme '" + scheme.replaceAll("[^\\x21-\\x7e…]", "?") + "' is not accepted: the only"
+                + " scheme accepted is Bearer, with an API key or a JWT ('Authorization: Bearer <token or API key>')";
     }
 
     private static String required(HttpServletRequest request) {

@@ -138,7 +138,7 @@ class HttpEdgesIT {
         Api.Reply reply = api.get("/v1/migrations?limit=abc");
 
         assertThat(reply.status()).isEqualTo(400);
-        assertThat(reply.json().get("detail").asString()).isEqualTo("limit: 'abc' is not an integer");
+        assertThat(reply.json().get("detail").asString()).isEqualTo("limit: must be a whole number between 1 and 200");
         assertThat(reply.json().get("parameter").asString()).isEqualTo("limit");
     }
 

@@ -2,44 +2,44 @@ package io.migrationgatekeeper.libvirt;
 
 import io.migrationgatekeeper.inventory.HostInventory;
 import io.migrationgatekeeper.inventory.InventoryHost;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.Map;
-import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.springframework.stereotype.Component;
 
 /**
- * {@code /actuator/health/libvirt/<host>}: each host's last known connection state. Reading it never contacts a
- * host, and it is in neither probe group: one host down must not restart or unready the gatekeeper.
+ * {@code /actuator/health/libvirt}: how many inventory hosts are in each connection state, from what the probe last
+ * saw (reading it never contacts a host). It is always UP: with hundreds of hosts some host is always down, and that
+ * is a fact about the fleet ({@code GET /v1/hosts}, {@code gatekeeper_libvirt_host_up}, the
+ * {@code LibvirtHostUnreachable} alert), not about this service, so it must not turn the service's health DOWN. It is
+ * in neither probe group, and there is no contributor per host: anonymous scrapers must not learn the inventory.
  */
-@Configuration(proxyBeanMethods = false)
-class HostsHealth {
+@Component("libvirtHealthIndicator")
+class HostsHealth implements HealthIndicator {
 
-    @Bean
-    CompositeHealthContributor libvirtHealthContributor(HostInventory inventory, HostConnections connections) {
-        Map<String, HealthContributor> hosts = new LinkedHashMap<>();
-        for (InventoryHost host : inventory.all()) {
-            hosts.put(host.name(), (HealthIndicator) () -> health(connections.snapshot(host)));
-        }
-        return CompositeHealthContributor.fromMap(hosts);
+    private final HostInventory inventory;
+    private final HostConnections connections;
+
+    HostsHealth(HostInventory inventory, HostConnections connections) {
+        this.inventory = inventory;
+        this.connections = connections;
     }
 
-    private static Health health(HostConnection.Snapshot snapshot) {
-        Health.Builder builder = switch (snapshot.state()) {
-            case CONNECTED -> Health.up();
-            case DISCONNECTED -> Health.down();
-            case IDLE -> Health.unknown();
-        };
-        builder.withDetail("state", snapshot.state().name()).withDetail("since", snapshot.since().toString());
-        if (snapshot.lastError() != null) {
-            builder.withDetail("lastError", snapshot.lastError());
+    @Override
+    public Health health() {
+        Map<ConnectionState, Integer> counts = new EnumMap<>(ConnectionState.class);
+        for (ConnectionState state : ConnectionState.values()) {
+            counts.put(state, 0);
         }
-        if (snapshot.versions() != null) {
-            builder.withDetail("libvirtVersion", Versions.format(snapshot.versions().libvirt()));
+        for (InventoryHost host : inventory.all()) {
+            counts.merge(connections.snapshot(host).state(), 1, Integer::sum);
         }
-        return builder.build();
+        return Health.up()
+                .withDetail("hosts", inventory.all().size())
+                .withDetail("connected", counts.get(ConnectionState.CONNECTED))
+                .withDetail("disconnected", counts.get(ConnectionState.DISCONNECTED))
+                .withDetail("idle", counts.get(ConnectionState.IDLE))
+                .build();
     }
 }

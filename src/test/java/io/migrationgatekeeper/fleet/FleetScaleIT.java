@@ -188,6 +188,32 @@ class FleetScaleIT {
         assertThat(hosts.get(2).get("connection").get("state").asString()).isEqualTo("CONNECTED");
     }
 
+    @Test
+    @Order(6)
+    void deadHostsLeaveTheServiceUpAndAnonymousHealthNamesNoHost() {
+        await().atMost(Duration.ofMinutes(2)).until(() -> api.get("/v1/hosts/gone-1").json()
+                .get("connection").get("state").asString().equals("DISCONNECTED"));
+        Api anonymous = new Api(port, null);
+
+        Api.Reply health = anonymous.get("/actuator/health");
+        assertThat(health.status()).as(health.body()).isEqualTo(200);
+        assertThat(health.json().get("status").asString()).isEqualTo("UP");
+        assertThat(health.body()).doesNotContain("gone-", "host-0", "components", "libvirt");
+        assertThat(anonymous.get("/actuator/health/libvirt").status()).isEqualTo(404);
+        assertThat(anonymous.get("/actuator/health/libvirt/gone-1").status()).isEqualTo(404);
+        assertThat(anonymous.get("/actuator/health/readiness").status()).isEqualTo(200);
+        assertThat(anonymous.get("/actuator/health/liveness").status()).isEqualTo(200);
+
+        // A caller with the read scope sees the components, and libvirt's is a count, not 502 entries.
+        Api.Reply reader = api.get("/actuator/health");
+        assertThat(reader.status()).isEqualTo(200);
+        JsonNode libvirt = reader.json().get("components").get("libvirt");
+        assertThat(libvirt.get("status").asString()).isEqualTo("UP");
+        assertThat(libvirt.get("details").get("hosts").asInt()).isEqualTo(HOSTS + UNREACHABLE.size());
+        assertThat(libvirt.get("details").get("disconnected").asInt()).isEqualTo(UNREACHABLE.size());
+        assertThat(reader.body()).doesNotContain("gone-1").hasSizeLessThan(2_000);
+    }
+
     private String scrape() {
         Api.Reply reply = api.get("/actuator/prometheus");
         assertThat(reply.status()).isEqualTo(200);

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -173,6 +174,39 @@ class HttpEdgesIT {
         assertThat(hostile.header("X-Request-Id")).matches("[0-9a-f]{32}");
         assertThat(tooLong.header("X-Request-Id")).matches("[0-9a-f]{32}");
         assertThat(none.header("X-Request-Id")).matches("[0-9a-f]{32}").isNotEqualTo(hostile.header("X-Request-Id"));
+    }
+
+    @ParameterizedTest(name = "{0} with Accept: {1}")
+    @CsvSource(delimiter = ';', value = {
+            "/actuator/health            ; text/html                         ; application/",
+            "/actuator/health            ; application/xml                   ; application/",
+            "/actuator/health/liveness   ; text/html,application/xhtml+xml   ; application/",
+            "/actuator/health/readiness  ; image/*                           ; application/",
+            "/actuator/health            ; not a media type                  ; application/",
+            "/actuator/prometheus        ; text/html                         ; text/plain",
+            "/actuator/prometheus        ; application/xml                   ; text/plain",
+            "/actuator/prometheus        ; application/openmetrics-text      ; application/openmetrics-text"})
+    void actuatorEndpointsAnswerWhateverTheAccept(String path, String accept, String contentType) {
+        Api.Reply reply = new Api(port, null).send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Accept", accept).GET().build());
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        assertThat(reply.contentType()).startsWith(contentType);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/actuator/health/nope", "/actuator/health/libvirt/kvm-a1", "/actuator/health/readiness/x",
+            "/actuator/health/ledger"})
+    void anUnknownActuatorPathIsAProblem(String path) {
+        for (String accept : new String[] {"*/*", "text/html"}) {
+            Api.Reply reply = new Api(port, null).send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + path)).header("Accept", accept).GET().build());
+
+            assertThat(reply.status()).as(reply.body()).isEqualTo(404);
+            assertThat(reply.contentType()).startsWith("application/problem+json");
+            assertThat(reply.json().get("type").asString()).isEqualTo(PROBLEM + "not-found");
+            assertThat(reply.json().get("instance").asString()).isEqualTo(path);
+        }
     }
 
     @Test

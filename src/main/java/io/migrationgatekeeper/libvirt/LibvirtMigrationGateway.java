@@ -33,9 +33,11 @@ class LibvirtMigrationGateway implements MigrationGateway {
     private static final int JOB_NONE = 0;
 
     private final HostConnections connections;
+    private final LibvirtProperties properties;
 
-    LibvirtMigrationGateway(HostConnections connections) {
+    LibvirtMigrationGateway(HostConnections connections, LibvirtProperties properties) {
         this.connections = connections;
+        this.properties = properties;
     }
 
     @Override
@@ -148,6 +150,11 @@ class LibvirtMigrationGateway implements MigrationGateway {
                 throw e;
             }
         });
+    }
+
+    @Override
+    public Duration retryAfter() {
+        return properties.retryAfter();
     }
 
     @Override

@@ -17,7 +17,6 @@ import io.migrationgatekeeper.preflight.SourceHosts;
 import io.migrationgatekeeper.problem.RequestIds;
 import io.migrationgatekeeper.security.Caller;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -124,7 +123,7 @@ class Drains {
         if (unavailable.size() == targets.size()) {
             throw new HostUnavailableException(unavailable.get(0), "no target host is reachable: the last contact with "
                     + shortList(unavailable) + " failed (GET /v1/hosts says why); nothing was started", null,
-                    Duration.ofSeconds(10));
+                    gateway.retryAfter());
         }
         return new Checked(source, List.copyOf(targets), unavailable, storage, override, body.unsafe());
     }

@@ -21,9 +21,9 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code /v1/drains}. Starting, reading and cancelling a drain needs scope {@code migrate}; a dry run needs
- * {@code preflight} (or {@code migrate}). Like migration jobs, a drain is the fleet's, not its requester's: any
- * caller with {@code migrate} may read or cancel it by its id.
+ * {@code /v1/drains}. Starting a drain needs scope {@code migrate}, a dry run {@code preflight} (or {@code migrate}).
+ * Like a migration job, a drain is the fleet's record: any caller with {@code migrate} or {@code read} may read it by
+ * its id. Cancelling it is its starter's, or a caller's with {@code cancel-any} as well ({@link Drains#cancel}).
  */
 @RestController
 class DrainsController {

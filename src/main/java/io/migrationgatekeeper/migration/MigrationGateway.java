@@ -40,6 +40,9 @@ public interface MigrationGateway {
         return false;
     }
 
+    /** What a 503 for an unreachable host advises ({@code gatekeeper.libvirt.retry-after}). */
+    Duration retryAfter();
+
     /** A migration that libvirt refused or that failed on the way. */
     final class MigrationFailedException extends Exception {
         private final String code;

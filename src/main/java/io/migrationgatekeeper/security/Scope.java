@@ -15,7 +15,7 @@ public enum Scope {
     OVERRIDE("override"),
     /**
      * {@code GET /v1/hosts}, {@code GET /v1/hosts/{name}/domains}, {@code GET /v1/policy}, {@code GET /v1/audit},
-     * and reading migrations.
+     * reading migrations and drains, and the components of {@code /actuator/health}.
      */
     READ("read");
 
@@ -31,6 +31,11 @@ public enum Scope {
 
     String authority() {
         return "SCOPE_" + value;
+    }
+
+    /** Every scope as configuration writes it, for messages. */
+    static String valid() {
+        return String.join(", ", Arrays.stream(values()).map(Scope::value).toList());
     }
 
     static Optional<Scope> parse(String value) {

@@ -60,6 +60,9 @@ class SecurityConfiguration {
                         // A dry run needs only preflight: the controller tells the two apart by the body.
                         .requestMatchers(HttpMethod.POST, "/v1/drains")
                         .hasAnyAuthority(Scope.PREFLIGHT.authority(), Scope.MIGRATE.authority())
+                        // Read like a migration job: a drain is the fleet's record too.
+                        .requestMatchers(HttpMethod.GET, "/v1/drains/**")
+                        .hasAnyAuthority(Scope.MIGRATE.authority(), Scope.READ.authority())
                         .requestMatchers("/v1/drains", "/v1/drains/**").hasAuthority(Scope.MIGRATE.authority())
                         .requestMatchers(HttpMethod.GET, "/v1/hosts", "/v1/hosts/**", "/v1/policy", "/v1/decisions",
                                 "/v1/audit")

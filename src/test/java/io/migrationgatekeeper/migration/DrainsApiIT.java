@@ -50,6 +50,10 @@ import tools.jackson.databind.JsonNode;
         "gatekeeper.security.api-keys[3].name=operator",
         "gatekeeper.security.api-keys[3].sha256=1fcdbaf3dd2bc43a51f3547e72540dc672e7ad8c03cf84894df7de75917f7483",
         "gatekeeper.security.api-keys[3].scopes=migrate,cancel-any",
+        "gatekeeper.security.api-keys[4].name=auditor",
+        "gatekeeper.security.api-keys[4].sha256=d83f31d9dbdab2f96ffd5d743eaa0f9b2094cfbd85d32d1b5d70f7914de7d005",
+        "gatekeeper.security.api-keys[4].scopes=read",
+        "gatekeeper.libvirt.retry-after=7s",
         "gatekeeper.hosts.gone.uri=qemu+unix:///session?socket=/nonexistent/libvirt-sock"})
 class DrainsApiIT {
 
@@ -220,6 +224,7 @@ class DrainsApiIT {
 
         assertThat(reply.status()).as(reply.body()).isEqualTo(503);
         assertThat(reply.json().get("type").asString()).isEqualTo(PROBLEM + "host-unavailable");
+        assertThat(reply.header("Retry-After")).isEqualTo("7");
         assertThat(jdbc.sql("SELECT COUNT(*) FROM drains").query(Integer.class).single()).isEqualTo(drains);
     }
 
@@ -238,6 +243,7 @@ class DrainsApiIT {
         assertThat(none.status()).as(none.body()).isEqualTo(503);
         assertThat(none.json().get("type").asString()).isEqualTo(PROBLEM + "host-unavailable");
         assertThat(none.json().get("detail").asString()).contains("no target host is reachable");
+        assertThat(none.header("Retry-After")).as("gatekeeper.libvirt.retry-after").isEqualTo("7");
     }
 
     @Test
@@ -275,6 +281,12 @@ class DrainsApiIT {
                 .status()).isEqualTo(401);
         // Like a migration job, a drain is the fleet's to read, and its starter's to cancel (or an operator's).
         assertThat(portal.get("/v1/drains/" + id).status()).isEqualTo(200);
+        // As with migrations, read is enough to read one (an auditor follows a drain), not to start or cancel it.
+        Api auditor = new Api(port, "auditor-key-read-only");
+        assertThat(auditor.get("/v1/drains/" + id).status()).isEqualTo(200);
+        assertThat(auditor.postJson("/v1/drains", Map.of("sourceHost", "fleet-empty")).status()).isEqualTo(403);
+        assertThat(auditor.post("/v1/drains/" + id + "/cancel", "application/json",
+                HttpRequest.BodyPublishers.noBody()).status()).isEqualTo(403);
         Api.Reply notPortals = portal.post("/v1/drains/" + id + "/cancel", "application/json",
                 HttpRequest.BodyPublishers.noBody());
         assertThat(notPortals.status()).as(notPortals.body()).isEqualTo(403);

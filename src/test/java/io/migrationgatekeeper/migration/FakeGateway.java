@@ -80,6 +80,11 @@ final class FakeGateway implements MigrationGateway {
     }
 
     @Override
+    public Duration retryAfter() {
+        return Duration.ofSeconds(10);
+    }
+
+    @Override
     public void migrate(InventoryHost source, String domainUuid, MigrationPlan plan) throws MigrationFailedException {
         calls.add("migrate " + source.name() + " " + domainUuid + " " + plan.flags());
         requestIds.add("migrate " + requestId());

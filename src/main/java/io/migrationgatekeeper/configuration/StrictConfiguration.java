@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.source.IterableConfigurationP
 import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.PropertySourceOrigin;
 import org.springframework.context.EnvironmentAware;
+import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.stereotype.Component;
@@ -82,13 +83,18 @@ class StrictConfiguration implements BeanFactoryPostProcessor, EnvironmentAware 
                 continue;
             }
             boolean fromEnvironment = source.getUnderlyingSource() instanceof SystemEnvironmentPropertySource;
+            if (!fromEnvironment && source.getUnderlyingSource() instanceof EnumerablePropertySource<?> enumerable) {
+                for (String original : enumerable.getPropertyNames()) {
+                    alteredHostName(original).ifPresent(problems::add);
+                }
+            }
             iterable.stream().filter(name -> root.equals(name) || root.isAncestorOf(name)).forEach(name -> {
                 KnownProperties.Match match = known.match(name, fromEnvironment);
                 ConfigurationProperty property = source.getConfigurationProperty(name);
                 String where = where(source, property);
                 if (!match.known()) {
                     problems.add(new Problem(name.toString(), "unknown property" + where + "; did you mean '"
-                            + known.nearest(name) + "'?"));
+                            + known.nearest(name) + "'?" + (name.toString().startsWith(HOSTS) ? DOTS : "")));
                 } else if (KnownProperties.isDuration(match.node()) && property != null && property.getValue() != null
                         && BARE_NUMBER.matcher(property.getValue().toString()).matches()) {
                     problems.add(new Problem(name.toString(), "'" + property.getValue() + "'" + where
@@ -108,6 +114,37 @@ class StrictConfiguration implements BeanFactoryPostProcessor, EnvironmentAware 
     }
 
     private record Problem(String property, String message) {}
+
+    private static final String HOSTS = ROOT + ".hosts.";
+    private static final String DOTS = " (a host name with dots is a bracket key: gatekeeper.hosts[kvm-x3.example.com].uri,"
+            + " in YAML \"[kvm-x3.example.com]\":)";
+
+    /**
+     * A host name written as a plain key ({@code gatekeeper.hosts.bad host.uri}) loses every character a property name
+     * cannot carry before anything binds it: the service would run a host {@code badhost} that nobody configured.
+     * The original names are only in the property source, not in the adapted {@link ConfigurationPropertyName}.
+     */
+    private static java.util.Optional<Problem> alteredHostName(String original) {
+        if (!original.regionMatches(true, 0, HOSTS, 0, HOSTS.length())) {
+            return java.util.Optional.empty();
+        }
+        int end = HOSTS.length();
+        while (end < original.length() && original.charAt(end) != '.' && original.charAt(end) != '[') {
+            end++;
+        }
+        String written = original.substring(HOSTS.length(), end);
+        if (written.isEmpty()) {
+            return java.util.Optional.empty(); // gatekeeper.hosts.[name]: a bracket key keeps the name as written
+        }
+        ConfigurationPropertyName adapted = ConfigurationPropertyName.adapt(original, '.');
+        String read = adapted.getNumberOfElements() > 2 ? adapted.getElement(2, ConfigurationPropertyName.Form.ORIGINAL) : "";
+        if (written.equals(read)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Problem(original, "the host name '" + written + "' would be read as '" + read
+                + "': a host name is letters, digits, '-', '_' and '.', and one that is not a plain key is written in"
+                + " brackets, gatekeeper.hosts[kvm-x3.example.com].uri (in YAML \"[kvm-x3.example.com]\":)"));
+    }
 
     private static String where(ConfigurationPropertySource source, ConfigurationProperty property) {
         Origin origin = property == null ? null : property.getOrigin();

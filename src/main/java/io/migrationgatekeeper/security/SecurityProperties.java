@@ -1,7 +1,10 @@
 package io.migrationgatekeeper.security;
 
 import io.migrationgatekeeper.configuration.InvalidConfigurationException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -18,8 +21,25 @@ record SecurityProperties(Jwt jwt, List<ApiKey> apiKeys, @DefaultValue RateLimit
 
     SecurityProperties {
         apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
+        Map<String, Integer> names = new HashMap<>();
+        Map<String, Integer> hashes = new HashMap<>();
         for (int i = 0; i < apiKeys.size(); i++) {
-            apiKeys.get(i).validate("gatekeeper.security.api-keys[" + i + "]");
+            String at = "gatekeeper.security.api-keys[" + i + "]";
+            ApiKey key = apiKeys.get(i);
+            key.validate(at);
+            // Two entries with one name would be one caller in the ledger, with whichever scopes matched; two with
+            // one hash would give the key the scopes of whichever entry is compared first.
+            Integer sameName = names.putIfAbsent(key.name(), i);
+            if (sameName != null) {
+                throw new InvalidConfigurationException(at + ".name", "'" + key.name()
+                        + "' is already the name of gatekeeper.security.api-keys[" + sameName + "]; each key needs its own");
+            }
+            Integer sameHash = hashes.putIfAbsent(key.sha256().toLowerCase(Locale.ROOT), i);
+            if (sameHash != null) {
+                throw new InvalidConfigurationException(at + ".sha256", "is already the sha256 of"
+                        + " gatekeeper.security.api-keys[" + sameHash + "] ('" + apiKeys.get(sameHash).name()
+                        + "'); one key is one caller: give it every scope it needs in one entry");
+            }
         }
         if (jwt != null) {
             jwt.validate();
@@ -70,13 +90,12 @@ record SecurityProperties(Jwt jwt, List<ApiKey> apiKeys, @DefaultValue RateLimit
                         "must be the hex SHA-256 of the key (printf %s \"$KEY\" | sha256sum)");
             }
             if (scopes == null || scopes.isEmpty()) {
-                throw new InvalidConfigurationException(at + ".scopes", "must list at least one of preflight, migrate,"
-                        + " override, read");
+                throw new InvalidConfigurationException(at + ".scopes", "must list at least one of " + Scope.valid());
             }
             for (String scope : scopes) {
                 if (Scope.parse(scope).isEmpty()) {
                     throw new InvalidConfigurationException(at + ".scopes", "'" + scope
-                            + "' is not one of preflight, migrate, override, read");
+                            + "' is not one of " + Scope.valid());
                 }
             }
         }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.migrationgatekeeper.MigrationGatekeeperApplication;
+import io.migrationgatekeeper.inventory.HostInventory;
+import io.migrationgatekeeper.inventory.InventoryHost;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,16 +13,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /** A bad policy or inventory stops the service at start-up with a message naming the property. */
+@ExtendWith(OutputCaptureExtension.class)
 class ConfigurationValidationTest {
 
     @ParameterizedTest(name = "{0}")
@@ -62,6 +68,13 @@ class ConfigurationValidationTest {
             "gatekeeper.audit.interval=0s | gatekeeper.audit.interval | at least 1s",
             "gatekeeper.audit.concurrency=1000 | gatekeeper.audit.concurrency | between 1 and 256",
             "gatekeeper.audit.enable=false | gatekeeper.audit.enable | did you mean 'gatekeeper.audit.enabled'",
+            // A plain key loses what a property name cannot carry: 'bad host' was run as a host 'badhost'.
+            "gatekeeper.hosts.bad host.uri=test:///default | gatekeeper.hosts.bad host.uri"
+                    + " | the host name 'bad host' would be read as 'badhost'",
+            "gatekeeper.hosts.kvm@1.uri=test:///default | gatekeeper.hosts.kvm@1.uri | would be read as 'kvm1'",
+            // A plain key with dots is a host 'kvm-x3' with an unknown property 'example.com.uri'.
+            "gatekeeper.hosts.kvm-x3.example.com.uri=test:///default | gatekeeper.hosts.kvm-x3.example.com.uri"
+                    + " | a host name with dots is a bracket key: gatekeeper.hosts[kvm-x3.example.com].uri",
     })
     void rejectedDeclarationsNameTheProperty(String properties, String property, String reason) {
         Throwable failure = start(properties);
@@ -85,6 +98,76 @@ class ConfigurationValidationTest {
         Throwable failure = start(properties);
 
         assertThat(messages(failure)).anySatisfy(m -> assertThat(m).contains(property));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            // Two keys with one name would be one caller; two with one hash, one key with either entry's scopes.
+            "gatekeeper.security.api-keys[0].name=x;gatekeeper.security.api-keys[0].sha256=ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"
+                    + ";gatekeeper.security.api-keys[0].scopes=read;gatekeeper.security.api-keys[1].name=x"
+                    + ";gatekeeper.security.api-keys[1].sha256=3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d;gatekeeper.security.api-keys[1].scopes=migrate"
+                    + " | gatekeeper.security.api-keys[1].name | is already the name of gatekeeper.security.api-keys[0]",
+            "gatekeeper.security.api-keys[0].name=x;gatekeeper.security.api-keys[0].sha256=ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"
+                    + ";gatekeeper.security.api-keys[0].scopes=read;gatekeeper.security.api-keys[1].name=y"
+                    + ";gatekeeper.security.api-keys[1].sha256=CA978112CA1BBDCAFAC231B39A23DC4DA786EFF8147C4E72B9807785AFEE48BB;gatekeeper.security.api-keys[1].scopes=migrate"
+                    + " | gatekeeper.security.api-keys[1].sha256 | already the sha256 of gatekeeper.security.api-keys[0] ('x')",
+            "gatekeeper.security.api-keys[0].name=x;gatekeeper.security.api-keys[0].sha256=ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"
+                    + ";gatekeeper.security.api-keys[0].scopes=admin"
+                    + " | gatekeeper.security.api-keys[0].scopes | is not one of preflight, migrate, cancel-any, override, read",
+    })
+    void apiKeysAreRefusedNamingTheKey(String properties, String property, String reason) {
+        // The security configuration needs a web application to get as far as binding the keys.
+        Throwable failure = start(properties + ";server.port=0;spring.datasource.url=jdbc:h2:mem:keys",
+                WebApplicationType.SERVLET);
+
+        InvalidConfigurationException invalid = find(failure, InvalidConfigurationException.class);
+        assertThat(invalid).as("cause chain of %s", failure).isNotNull();
+        assertThat(invalid.property()).isEqualTo(property);
+        assertThat(invalid.reason()).contains(reason);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "gatekeeper.policy.enforcement=maybe | gatekeeper.policy.enforcement | maybe | enforce, warn",
+            "gatekeeper.policy.safe-cache-modes=none,bogus | gatekeeper.policy.safe-cache-modes | bogus"
+                    + " | default, none, writethrough, writeback, directsync, unsafe",
+            "gatekeeper.policy.require-shared-storage=maybe | gatekeeper.policy.require-shared-storage | maybe | true, false",
+            "gatekeeper.hosts.kvm-a1.uri=test:///default;gatekeeper.hosts.kvm-a1.qemu-drop-cache=maybe"
+                    + " | gatekeeper.hosts.kvm-a1.qemu-drop-cache | maybe | true, false, auto",
+    })
+    void aValueOutsideItsSetIsReportedInTheServicesForm(String properties, String property, String value, String valid,
+            CapturedOutput output) {
+        Throwable failure = start(properties + ";logging.level.org.springframework.boot.diagnostics=error");
+
+        FailureAnalysis analysis = new InvalidValueFailureAnalyzer().analyze(failure);
+        assertThat(analysis).as("analysis of %s", failure).isNotNull();
+        String description = "Invalid configuration property '" + property + "': '" + value + "' is not one of " + valid;
+        assertThat(analysis.getDescription()).isEqualTo(description);
+        // And it is the report Spring Boot prints, ahead of its own "No enum constant io.migrationgatekeeper…".
+        assertThat(output.getAll()).contains(description).doesNotContain("No enum constant");
+    }
+
+    @Test
+    void hostNamesWithDotsAreBracketKeysInEveryForm(@TempDir Path dir) throws IOException {
+        Path yaml = dir.resolve("hosts.yaml");
+        Files.writeString(yaml, """
+                gatekeeper:
+                  hosts:
+                    "[kvm-x3.example.com]":
+                      uri: test:///default
+                """);
+        try (var context = new SpringApplicationBuilder(MigrationGatekeeperApplication.class)
+                .properties("spring.main.banner-mode=off", "logging.level.root=off")
+                .run("--spring.config.additional-location=file:" + yaml,
+                        "--gatekeeper.hosts[kvm-x4.example.com].uri=test:///default",
+                        // The environment's form: variable names cannot carry a dot, SPRING_APPLICATION_JSON can.
+                        "--spring.application.json={\"gatekeeper\":{\"hosts\":{\"[kvm-x5.example.com]\":"
+                                + "{\"uri\":\"test:///default\"}}}}",
+                        "--gatekeeper.libvirt.probe.enabled=false", "--gatekeeper.audit.enabled=false",
+                        "--server.port=0", "--spring.datasource.url=jdbc:h2:mem:dotted-hosts")) {
+            assertThat(context.getBean(HostInventory.class).all()).extracting(InventoryHost::name)
+                    .contains("kvm-x3.example.com", "kvm-x4.example.com", "kvm-x5.example.com");
+        }
     }
 
     @Test

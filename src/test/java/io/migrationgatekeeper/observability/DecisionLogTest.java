@@ -52,7 +52,7 @@ class DecisionLogTest {
     void thePlainLineIsTheEntryAsJacksonWritesItWithTheRequestIdLast() {
         MDC.put("requestId", "req-42");
 
-        new DecisionLog(json, new MockEnvironment()).write(entry);
+        new DecisionLog(new MockEnvironment()).write(entry);
 
         ObjectNode expected = (ObjectNode) json.valueToTree(entry);
         expected.put("requestId", "req-42");
@@ -67,7 +67,7 @@ class DecisionLogTest {
     void structuredLoggingGetsTheFieldsAsKeyValuePairsAndASummary() {
         MockEnvironment environment = new MockEnvironment().withProperty("logging.structured.format.console", "ecs");
 
-        new DecisionLog(json, environment).write(entry);
+        new DecisionLog(environment).write(entry);
 
         ILoggingEvent event = appender.list.get(0);
         assertThat(event.getFormattedMessage()).isEqualTo("decision DENIED on preflight d-1");
@@ -80,6 +80,39 @@ class DecisionLogTest {
                 "policyRevision");
         assertThat(pairs).containsEntry("time", "2026-11-26T01:02:03.000456789Z")
                 .containsEntry("reasons", List.of("STORAGE_NOT_SHARED", "CACHE_MODE_UNSAFE"));
+    }
+
+    /**
+     * The plain line is written by hand, not by Jackson: byte for byte what Jackson writes for the entry and the
+     * request id, for every field filled, every field empty, and every UTF-16 code unit in a value (escapes,
+     * controls, DEL, non-ASCII, lone surrogates). A field added to the entry and not to the line fails here.
+     */
+    @Test
+    void thePlainLineIsByteForByteWhatJacksonWrites() {
+        StringBuilder every = new StringBuilder();
+        for (char c = 0; c < 0xFFFF; c++) {
+            every.append(c);
+        }
+        String all = every.toString();
+        List<DecisionLog.Entry> entries = List.of(entry,
+                new DecisionLog.Entry(all, Instant.EPOCH, all, all, all, all, all, all, all, all, all, all,
+                        List.of(all, "", "\"\\"), all, all),
+                new DecisionLog.Entry(null, null, null, null, null, null, null, null, null, null, null, null, null,
+                        null, null),
+                new DecisionLog.Entry("d", Instant.parse("2026-01-01T00:00:00Z"), "migration", "p", null, "a", "b",
+                        "n", "u", "APPROVED", "APPROVED", "warn", List.of(), "why", "r"));
+        for (String requestId : new String[] {null, "req-1", all}) {
+            for (DecisionLog.Entry e : entries) {
+                Map<String, Object> fields = new LinkedHashMap<>(json.convertValue(e, Map.class));
+                if (requestId != null) {
+                    fields.put("requestId", requestId);
+                }
+                assertThat(DecisionLog.line(e, requestId)).isEqualTo(json.writeValueAsString(fields));
+            }
+        }
+        for (java.lang.reflect.RecordComponent component : DecisionLog.Entry.class.getRecordComponents()) {
+            assertThat(DecisionLog.line(entries.get(1), null)).contains("\"" + component.getName() + "\":");
+        }
     }
 
     private static List<String> names(JsonNode node) {

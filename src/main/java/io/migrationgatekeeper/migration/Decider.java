@@ -17,11 +17,8 @@ import io.migrationgatekeeper.preflight.PreflightService;
 import io.migrationgatekeeper.problem.RequestIds;
 import io.migrationgatekeeper.security.Caller;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -167,12 +164,7 @@ class Decider {
             return null;
         }
         byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
-        try {
-            return new DecisionRecord.DestinationXml(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(bytes)), bytes.length);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return new DecisionRecord.DestinationXml(Sha256.hex(bytes), bytes.length);
     }
 
     private static DomainId domainId(String domain) {

@@ -9,9 +9,6 @@ import io.migrationgatekeeper.security.Scope;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -77,12 +74,6 @@ class DrainsController {
 
     /** The key's request is the body sent to this endpoint: the same key and body sent to /v1/migrations differ. */
     private static String sha256(byte[] body) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update("POST /v1/drains\n".getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest.digest(body));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex("POST /v1/drains\n".getBytes(StandardCharsets.UTF_8), body);
     }
 }

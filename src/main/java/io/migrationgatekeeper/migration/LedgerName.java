@@ -1,9 +1,6 @@
 package io.migrationgatekeeper.migration;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * A caller's or a domain's name as the ledger keeps it, in a column of fixed width. Neither is bounded where it comes
@@ -47,7 +44,7 @@ final class LedgerName {
         if (keep > 0 && Character.isHighSurrogate(name.charAt(keep - 1))) {
             keep--; // never half a character: PostgreSQL would refuse the text
         }
-        return name.substring(0, keep) + MARK + sha256(name);
+        return name.substring(0, keep) + MARK + Sha256.hex(name.getBytes(StandardCharsets.UTF_8));
     }
 
     private static boolean digested(String name) {
@@ -62,14 +59,5 @@ final class LedgerName {
             }
         }
         return true;
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
     }
 }

@@ -10,10 +10,7 @@ import io.migrationgatekeeper.security.Caller;
 import io.migrationgatekeeper.security.Scope;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -43,7 +40,7 @@ class MigrationController {
         String idempotencyKey = IdempotencyKeyHeader.of(http);
         byte[] body = BoundedBody.read(http, maxBodyBytes);
         MigrationRequestJson request = reader.read(body);
-        Migrations.Outcome outcome = migrations.request(request, sha256(body), idempotencyKey, Caller.name(),
+        Migrations.Outcome outcome = migrations.request(request, Sha256.hex(body), idempotencyKey, Caller.name(),
                 RequestIds.of(http));
         ResponseEntity.BodyBuilder answer;
         Object content;
@@ -97,13 +94,5 @@ class MigrationController {
     @PostMapping(path = "/v1/migrations/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<MigrationView> cancel(@PathVariable String id) {
         return ResponseEntity.accepted().body(migrations.cancel(id, Caller.name(), Caller.may(Scope.CANCEL_ANY)));
-    }
-
-    private static String sha256(byte[] body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -282,10 +282,6 @@ class HostConnections implements DisposableBean {
         return connection(host).opened();
     }
 
-    long openedOverall() {
-        return connections.values().stream().mapToLong(HostConnection::opened).sum();
-    }
-
     /**
      * Closes the host's shared connection (the next call opens a new one).
      *

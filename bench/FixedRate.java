@@ -29,10 +29,22 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>java bench/FixedRate.java URL RATE SECONDS [--warmup S] [--connections N] [--method M] [--header 'K: V']...
  *     [--body FILE]</pre>
+ *
+ * <p>Besides the percentiles it counts the requests slower than 2 ms and how many of them came in runs of three or
+ * more consecutive requests, which only a stall of the whole server process or machine (a collection, the
+ * scheduler) makes; a slow request on its own is that request's.
+ *
+ * <p>{@code java bench/FixedRate.java --serve PORT} is the floor to compare with: a server that answers every request
+ * at once with a small fixed JSON body, one thread per connection, nothing else. The same load against it shows
+ * what the machine and this generator add to any server's latency.
  */
 public final class FixedRate {
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("--serve")) {
+            serve(Integer.parseInt(args[1]));
+            return;
+        }
         if (args.length < 3) {
             System.err.println("usage: java bench/FixedRate.java URL RATE SECONDS [--warmup S] [--connections N]"
                     + " [--method M] [--header 'K: V']... [--body FILE]");
@@ -112,6 +124,17 @@ public final class FixedRate {
         }
         long elapsed = System.nanoTime() - (start + warmupCount * period);
 
+        int slow = 0;
+        int inStalls = 0;
+        for (int k = 0; k < latencies.length; ) {
+            int end = k;
+            while (end < latencies.length && latencies[end] > 2_000_000L) {
+                end++;
+            }
+            slow += end - k;
+            inStalls += end - k >= 3 ? end - k : 0;
+            k = end == k ? k + 1 : end;
+        }
         Arrays.sort(latencies);
         System.out.printf(Locale.ROOT, "fixed rate: %d req/s for %d s (after %d s warm-up) over %d connections: %d requests,"
                         + " %d 2xx, %d other status, %d errors, %.1f req/s achieved%n", rate, seconds, warmup, connections,
@@ -119,9 +142,57 @@ public final class FixedRate {
         System.out.printf(Locale.ROOT, "latency from the time each request was due: p50 %s, p90 %s, p99 %s, p99.9 %s,"
                         + " max %s%n", ms(latencies, 0.50), ms(latencies, 0.90), ms(latencies, 0.99), ms(latencies, 0.999),
                 ms(latencies, 1.0));
+        System.out.printf(Locale.ROOT, "over 2 ms: %d requests, %d of them in runs of 3 or more consecutive requests"
+                + " (stalls)%n", slow, inStalls);
         System.out.printf(Locale.ROOT, "RESULT p50=%s p90=%s p99=%s p999=%s max=%s ok=%d other=%d errors=%d%n",
                 ms(latencies, 0.50), ms(latencies, 0.90), ms(latencies, 0.99), ms(latencies, 0.999), ms(latencies, 1.0),
                 counts.ok, counts.other, counts.errors);
+    }
+
+    /** The floor server: reads each request's head and Content-Length body, answers 200 with a fixed body. */
+    private static void serve(int port) throws IOException {
+        byte[] answer = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"ok\":true}")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        try (java.net.ServerSocket server = new java.net.ServerSocket()) {
+            server.bind(new InetSocketAddress("127.0.0.1", port), 128);
+            while (true) {
+                Socket socket = server.accept();
+                socket.setTcpNoDelay(true);
+                new Thread(() -> {
+                    try (socket) {
+                        InputStream in = new BufferedInputStream(socket.getInputStream(), 65_536);
+                        OutputStream out = socket.getOutputStream();
+                        while (true) {
+                            long length = 0;
+                            StringBuilder line = new StringBuilder();
+                            boolean head = true;
+                            while (head) {
+                                int b = in.read();
+                                if (b < 0) {
+                                    return;
+                                }
+                                if (b == '\n') {
+                                    String text = line.toString().strip();
+                                    if (text.isEmpty()) {
+                                        head = false;
+                                    } else if (text.regionMatches(true, 0, "content-length:", 0, 15)) {
+                                        length = Long.parseLong(text.substring(15).strip());
+                                    }
+                                    line.setLength(0);
+                                } else {
+                                    line.append((char) b);
+                                }
+                            }
+                            in.skipNBytes(length);
+                            out.write(answer);
+                            out.flush();
+                        }
+                    } catch (IOException e) {
+                        // the client went away
+                    }
+                }, "floor-" + port).start();
+            }
+        }
     }
 
     /** Parks until shortly before {@code due}, then spins: parking alone oversleeps by tens of microseconds. */

@@ -12,15 +12,20 @@
 #   DOMAIN [examples/web01.xml]               HEAPS ["512m 128m"]: one run of everything per heap
 #   CONNECTIONS [8] THREADS [2] DURATION [10] seconds per round, ROUNDS [3] per endpoint, WARMUP [20] seconds and
 #   WARMUP_REQUESTS [50000] of each endpoint at least (at most WARMUP_MAX [600] seconds)
-#   RATE [1000] req/s for RATE_SECONDS [30] over RATE_CONNECTIONS [16]: the fixed-rate latency run (0 skips it)
-#   AUTOCANNON [1]: also run autocannon --overallRate at RATE (see README for what its figure means)
+#   RATE [1000] req/s for RATE_SECONDS [30] over RATE_CONNECTIONS [16]: the fixed-rate latency runs, against a
+#     server that does nothing (the floor), GET /v1/policy and the preflight (0 skips them)
+#   STARTS [1]: starts of each JVM (jar and heap), interleaved; the summary gives the median over starts
+#   SERVER_SIDE [0]: 1 records http.server.requests as a histogram (from 0.1 ms) and prints the service's own
+#     percentiles beside each fixed-rate run's (bench/ServerSide.java); the histogram costs a little CPU per request
+#   AUTOCANNON [0]: 1 also runs autocannon --overallRate at RATE (see README for what its figure means)
 #   JFR [0]: 1 records a JFR profile of one extra round of each endpoint (target/bench/*.jfr) and prints where
 #     the samples went (bench/JfrShares.java)
 #   QUIET_LOAD []: wait before each heap's run until the 1-minute load average is below this (e.g. 1)
 #   START_RUNS [5]: starts per variant in "start" mode; VARIANTS: which (default: all that apply); KEEP_LEDGER [0]:
 #     1 restarts on a ledger that exists (H2 file, migrated) instead of creating one at every start
 #
-# Needs curl, openssl and a JDK; installs wrk, jq and npm (Debian) and autocannon (npm) when they are missing.
+# Needs curl, openssl and a JDK; installs wrk and jq (Debian) when they are missing, and with AUTOCANNON=1 npm (Debian)
+# and autocannon (npm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,11 +46,13 @@ WARMUP_MAX=${WARMUP_MAX:-600}
 RATE=${RATE:-1000}
 RATE_SECONDS=${RATE_SECONDS:-30}
 RATE_CONNECTIONS=${RATE_CONNECTIONS:-16}
-AUTOCANNON=${AUTOCANNON:-1}
+AUTOCANNON=${AUTOCANNON:-0}
 JFR=${JFR:-0}
 QUIET_LOAD=${QUIET_LOAD:-}
 START_RUNS=${START_RUNS:-5}
 KEEP_LEDGER=${KEEP_LEDGER:-0}
+STARTS=${STARTS:-1}
+SERVER_SIDE=${SERVER_SIDE:-0}
 
 if [ -z "${JARS:-}" ]; then
     [ -n "$JAR" ] && [ -f "$JAR" ] || { echo "no jar: run ./mvnw package -DskipTests first, or set JAR" >&2; exit 2; }
@@ -93,6 +100,10 @@ SERVICE_ARGS=(--spring.profiles.active=sample --server.port="$PORT"
     "--gatekeeper.security.api-keys[0].name=bench" "--gatekeeper.security.api-keys[0].sha256=$KEY_SHA"
     "--gatekeeper.security.api-keys[0].scopes=preflight,read"
     --gatekeeper.security.rate-limit.requests-per-second=1000000 --gatekeeper.security.rate-limit.burst=1000000)
+if [ "$SERVER_SIDE" = 1 ]; then
+    SERVICE_ARGS+=(--management.metrics.distribution.percentiles-histogram.http.server.requests=true
+        --management.metrics.distribution.minimum-expected-value.http.server.requests=100us)
+fi
 BASE="http://127.0.0.1:$PORT"
 PREFLIGHT_URL="$BASE/v1/preflight?sourceHost=kvm-a1&targetHost=kvm-a2"
 POLICY_URL="$BASE/v1/policy"
@@ -180,7 +191,7 @@ wrk_round() {
     echo "$rps $p50 $p99 $(awk -v t="$(( after - before ))" -v n="$requests" -v u="$TICK_US" 'BEGIN {printf "%.0f", t * u / n}')"
 }
 
-median() { tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+median() { tr ' ' '\n' | awk 'NF' | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 jfr_round() {
     local name=$1 url=$2; shift 2
@@ -211,7 +222,7 @@ run_one() {
     # shellcheck disable=SC2206
     flags+=($JAVA_OPTS)
     start_service "$work/$label-$heap" "$JAVA" "${flags[@]}" -jar "$jar" "${SERVICE_ARGS[@]}"
-    start_times[$key]=$start_ms
+    start_times[$key]+="$start_ms "
     local started; started=$(grep -o 'Started [A-Za-z]* in [0-9.]* seconds' "$work/$label-$heap/service.log" | grep -o '[0-9.]* seconds' || true)
     sleep 2
     echo "start to readiness: $start_ms ms, $start_cpu_ms ms of CPU (Spring Boot: started in ${started:-?}); RSS idle: $(rss_mib) MiB"
@@ -251,22 +262,49 @@ run_one() {
     local pm fm
     pm=$(echo "${policy[*]}" | median)
     fm=$(echo "${preflight[*]}" | median)
-    policy_rps[$key]=$pm
-    preflight_rps[$key]=$fm
-    policy_us[$key]=$(echo "${policy_cpu[*]}" | median)
-    preflight_us[$key]=$(echo "${preflight_cpu[*]}" | median)
+    local pu fu
+    pu=$(echo "${policy_cpu[*]}" | median)
+    fu=$(echo "${preflight_cpu[*]}" | median)
+    policy_rps[$key]+="$pm "
+    preflight_rps[$key]+="$fm "
+    policy_us[$key]+="$pu "
+    preflight_us[$key]+="$fu "
     echo "median: GET /v1/policy $pm req/s, POST /v1/preflight $fm req/s; preflight/policy = $(awk -v a="$fm" -v b="$pm" 'BEGIN {printf "%.2f", a/b}')" \
-        "(per round: ${ratios[*]}); CPU per request: policy ${policy_us[$key]} µs, preflight ${preflight_us[$key]} µs," \
-        "policy/preflight = $(awk -v a="${policy_us[$key]}" -v b="${preflight_us[$key]}" 'BEGIN {printf "%.2f", a/b}')"
+        "(per round: ${ratios[*]}); CPU per request: policy $pu µs, preflight $fu µs," \
+        "policy/preflight = $(awk -v a="$pu" -v b="$fu" 'BEGIN {printf "%.2f", a/b}')"
 
     if [ "$RATE_SECONDS" -gt 0 ]; then
-        echo "fixed rate: $RATE req/s of POST /v1/preflight for ${RATE_SECONDS}s (load before: $(load))"
-        local fixed
-        fixed=$(java bench/FixedRate.java "$PREFLIGHT_URL" "$RATE" "$RATE_SECONDS" --connections "$RATE_CONNECTIONS" \
-            --method POST --header "Authorization: Bearer $KEY" --header 'Content-Type: application/xml' \
-            --body "$DOMAIN")
-        grep -v '^RESULT' <<<"$fixed" | sed 's/^/  /'
-        fixed_p99[$key]=$(grep '^RESULT' <<<"$fixed" | grep -o 'p99=[0-9.]*' | cut -d= -f2)
+        # The same open-loop load against the floor (a server that does nothing, FixedRate.java --serve), the
+        # cheapest authenticated endpoint and the preflight: what the machine and the generator add to any server's
+        # latency, what the service's plumbing adds, and what a preflight adds.
+        local floor_pid fixed target
+        java bench/FixedRate.java --serve $((PORT + 1)) & floor_pid=$!
+        until { exec 4<>"/dev/tcp/127.0.0.1/$((PORT + 1))"; } 2>/dev/null; do sleep 0.1; done
+        exec 4<&-
+        for target in floor policy preflight; do
+            echo "fixed rate: $RATE req/s of $target for ${RATE_SECONDS}s (load before: $(load))"
+            [ "$SERVER_SIDE" = 1 ] && curl -sf -o "$work/scrape-before" "$BASE/actuator/prometheus"
+            case $target in
+                floor) fixed=$(java bench/FixedRate.java "http://127.0.0.1:$((PORT + 1))/" "$RATE" "$RATE_SECONDS" \
+                    --connections "$RATE_CONNECTIONS" --method POST --body "$DOMAIN") ;;
+                policy) fixed=$(java bench/FixedRate.java "$POLICY_URL" "$RATE" "$RATE_SECONDS" \
+                    --connections "$RATE_CONNECTIONS" --header "Authorization: Bearer $KEY") ;;
+                preflight) fixed=$(java bench/FixedRate.java "$PREFLIGHT_URL" "$RATE" "$RATE_SECONDS" \
+                    --connections "$RATE_CONNECTIONS" --method POST --header "Authorization: Bearer $KEY" \
+                    --header 'Content-Type: application/xml' --body "$DOMAIN") ;;
+            esac
+            grep -v '^RESULT' <<<"$fixed" | sed 's/^/  /'
+            if [ "$SERVER_SIDE" = 1 ] && [ "$target" != floor ]; then
+                curl -sf -o "$work/scrape-after" "$BASE/actuator/prometheus"
+                java bench/ServerSide.java "$work/scrape-before" "$work/scrape-after" "/v1/$target" | sed 's/^/  /'
+            fi
+            fixed_p99[$key]+="$(grep '^RESULT' <<<"$fixed" | grep -o 'p99=[0-9.]*' | cut -d= -f2)/"
+            if [ "$target" = floor ]; then
+                kill "$floor_pid"
+                wait "$floor_pid" 2>/dev/null || true
+            fi
+        done
+        fixed_p99[$key]=${fixed_p99[$key]%/}" "
         if [ "$AUTOCANNON" = 1 ]; then
             echo "autocannon -R $RATE -c 1 for ${RATE_SECONDS}s (whole milliseconds; load before: $(load)):"
             autocannon -R "$RATE" -c 1 -d "$RATE_SECONDS" -m POST -i "$DOMAIN" -H 'Content-Type=application/xml' \
@@ -281,7 +319,7 @@ run_one() {
     local full young
     full=$(grep -c 'Pause Full' "$gclog" || true)
     young=$(grep -c 'Pause Young' "$gclog" || true)
-    full_gcs[$key]=$full
+    full_gcs[$key]+="$full "
     echo "after load: RSS $(rss_mib) MiB (peak $(awk '/^VmHWM/ {printf "%.0f", $2/1024}' "/proc/$pid/status") MiB);" \
         "GC: $young young pauses, $full full; $(grep -m1 -o 'Using [A-Za-z0-9 ]*' "$gclog" || true)"
     stop_service
@@ -291,34 +329,58 @@ run_load() {
     need_tools
     echo "$("$JAVA" -version 2>&1 | head -1), $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
     echo "domain $DOMAIN ($(grep -c '<disk' "$DOMAIN") disks, $(wc -c <"$DOMAIN") bytes); wrk -t$THREADS -c$CONNECTIONS, $ROUNDS rounds of ${DURATION}s per endpoint"
-    local keys=() heap entry
+    local keys=() heap entry start
     for heap in $HEAPS; do
         for entry in $JARS; do
-            run_one "${entry%%=*}" "${entry#*=}" "$heap"
             keys+=("${entry%%=*} -Xmx$heap")
         done
     done
+    # Each start of a JVM compiles the hot path its own way: the same jar differs by up to a quarter in CPU time
+    # per request from one start to the next. STARTS > 1 takes the median over starts, interleaved in time.
+    for start in $(seq 1 "$STARTS"); do
+        for heap in $HEAPS; do
+            for entry in $JARS; do
+                [ "$STARTS" -gt 1 ] && echo && echo "## start $start of $STARTS"
+                run_one "${entry%%=*}" "${entry#*=}" "$heap"
+            done
+        done
+    done
     echo
-    echo "Summary (medians; targets: preflight/policy >= 0.80, fixed-rate p99 <= 2 ms, no full GC," \
-        "preflight at the smallest heap >= 0.90 x at the first)"
-    echo "(ratio: preflight/policy req/s; CPU ratio: policy/preflight CPU µs per request, the same figure less disturbed by other load)"
-    printf '%-24s %8s %10s %12s %6s %12s %6s %13s %8s\n' "jar, heap" "start" "policy/s" "preflight/s" ratio \
+    echo "Summary (medians over $STARTS start(s) of each JVM; targets: preflight/policy >= 0.80, fixed-rate p99 <= 2 ms," \
+        "no full GC, preflight at the smallest heap >= 0.90 x at the first)"
+    echo "(ratio: preflight/policy req/s; CPU ratio: policy/preflight CPU µs per request, the same figure less disturbed"
+    echo " by other load; fixed p99: floor/policy/preflight, the floor being a server that does nothing, on the same machine)"
+    printf '%-24s %8s %10s %12s %6s %12s %9s %22s %8s\n' "jar, heap" "start" "policy/s" "preflight/s" ratio \
         "CPU µs/req" "CPU ratio" "fixed p99 ms" "full GC"
     local k
     for k in "${keys[@]}"; do
-        printf '%-24s %6sms %10s %12s %6s %12s %9s %13s %8s\n' "$k" "${start_times[$k]}" "${policy_rps[$k]}" "${preflight_rps[$k]}" \
-            "$(awk -v a="${preflight_rps[$k]}" -v b="${policy_rps[$k]}" 'BEGIN {printf "%.2f", a/b}')" \
-            "${policy_us[$k]}/${preflight_us[$k]}" \
-            "$(awk -v a="${policy_us[$k]}" -v b="${preflight_us[$k]}" 'BEGIN {printf "%.2f", a/b}')" \
-            "${fixed_p99[$k]:-n/a}" "${full_gcs[$k]}"
+        local pol pre pu fu fixed=n/a
+        pol=$(echo "${policy_rps[$k]}" | median)
+        pre=$(echo "${preflight_rps[$k]}" | median)
+        pu=$(echo "${policy_us[$k]}" | median)
+        fu=$(echo "${preflight_us[$k]}" | median)
+        if [ -n "${fixed_p99[$k]:-}" ]; then
+            fixed=$(for i in 1 2 3; do tr " " "\n" <<<"${fixed_p99[$k]}" | awk NF | cut -d/ -f$i | tr '\n' ' ' | median; done |
+                paste -sd/)
+        fi
+        printf '%-24s %6sms %10s %12s %6s %12s %9s %22s %8s\n' "$k" "$(echo "${start_times[$k]}" | median)" "$pol" "$pre" \
+            "$(awk -v a="$pre" -v b="$pol" 'BEGIN {printf "%.2f", a/b}')" "$pu/$fu" \
+            "$(awk -v a="$pu" -v b="$fu" 'BEGIN {printf "%.2f", a/b}')" "$fixed" \
+            "$(tr ' ' '\n' <<<"${full_gcs[$k]}" | sort -n | tail -1)"
+        if [ "$STARTS" -gt 1 ]; then
+            echo "    each start: policy/s ${policy_rps[$k]}; preflight/s ${preflight_rps[$k]}; CPU µs policy ${policy_us[$k]}," \
+                "preflight ${preflight_us[$k]}; fixed p99 ${fixed_p99[$k]:-n/a}"
+        fi
     done
     set -- $HEAPS
     if [ $# -gt 1 ]; then
         for entry in $JARS; do
             local label=${entry%%=*}
             for heap in "${@:2}"; do
-                echo "$label: preflight at -Xmx$heap / at -Xmx$1 = $(awk -v a="${preflight_rps[$label -Xmx$heap]}" \
-                    -v b="${preflight_rps[$label -Xmx$1]}" 'BEGIN {printf "%.2f", a/b}')"
+                echo "$label: preflight at -Xmx$heap / at -Xmx$1 = $(awk -v a="$(echo "${preflight_rps[$label -Xmx$heap]}" | median)" \
+                    -v b="$(echo "${preflight_rps[$label -Xmx$1]}" | median)" 'BEGIN {printf "%.2f", a/b}')" \
+                    "(CPU µs per preflight $(echo "${preflight_us[$label -Xmx$heap]}" | median) vs" \
+                    "$(echo "${preflight_us[$label -Xmx$1]}" | median))"
             done
         done
     fi

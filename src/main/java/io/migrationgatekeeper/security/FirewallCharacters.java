@@ -7,7 +7,7 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
  * The characters Spring Security's {@link StrictHttpFirewall} allows in header names and values and in parameter
  * names, decided per code point instead of by its regular expressions ({@code [\p{IsAssigned}&&[^\p{IsControl}]]*},
  * with a tab also allowed in header values). The firewall runs its expression on every header and parameter a
- * request reads: on a preflight that was 6% of the CPU, the most of any single check. Printable ASCII, nearly every
+ * request reads: 1% to 6% of a preflight's CPU in two profiles (README "Performance"). Printable ASCII, nearly every
  * character of a real request, is decided by one comparison. {@code FirewallCharactersTest} holds both predicates to
  * the expressions over every code point.
  */

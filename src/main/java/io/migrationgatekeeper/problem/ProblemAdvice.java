@@ -10,6 +10,8 @@ import io.migrationgatekeeper.inventory.NotInInventoryException;
 import io.migrationgatekeeper.policy.InvalidMigrationRequestException;
 import io.migrationgatekeeper.policy.UnsafeOverrideRefusedException;
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.tomcat.util.http.InvalidParameterException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -104,6 +106,22 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(UnsafeOverrideRefusedException.class)
     ResponseEntity<Object> overrideRefused(UnsafeOverrideRefusedException e, HttpServletRequest request) {
         return problem(ProblemType.OVERRIDE_REFUSED, e.getMessage(), Map.of(), request);
+    }
+
+    /**
+     * The firewall refuses a header or parameter when something first reads it, which for most of them is while the
+     * request is being handled (an {@code Idempotency-Key}, an {@code Accept}, an actuator endpoint's parameters):
+     * the caller's bad request, as when the filter chain refuses it.
+     */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<Object> rejected(RequestRejectedException e, HttpServletRequest request) {
+        return problem(ProblemType.BAD_REQUEST, FirewallRefusal.detail(e), Map.of(), request);
+    }
+
+    /** Tomcat refuses a query string it cannot decode when a parameter is first read. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<Object> undecodableQuery(InvalidParameterException e, HttpServletRequest request) {
+        return problem(ProblemType.BAD_REQUEST, FirewallRefusal.UNDECODABLE_QUERY, Map.of(), request);
     }
 
     @ExceptionHandler(Exception.class)

@@ -2,6 +2,7 @@ package io.migrationgatekeeper.problem;
 
 import io.migrationgatekeeper.policy.InvalidMigrationRequestException;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Map;
 import java.util.Set;
@@ -33,10 +34,11 @@ public class StrictQueryParameters implements HandlerInterceptor {
         Map<String, String[]> parameters;
         try {
             parameters = request.getParameterMap();
+        } catch (RequestRejectedException rejected) {
+            throw rejected; // the firewall's refusal of a parameter name, told as such (ProblemAdvice)
         } catch (RuntimeException undecodable) {
             // Tomcat's text here is advice to its own operator ("Use debug level logging..."), not to the caller.
-            throw new InvalidMigrationRequestException("(query)", "the query string is not valid percent-encoded"
-                    + " UTF-8: each '%' must be followed by two hexadecimal digits (send a literal '%' as %25)");
+            throw new InvalidMigrationRequestException("(query)", FirewallRefusal.UNDECODABLE_QUERY);
         }
         Set<String> allowed = known.computeIfAbsent(method, StrictQueryParameters::allowed);
         for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {

@@ -1,5 +1,6 @@
 package io.migrationgatekeeper.security;
 
+import io.migrationgatekeeper.problem.FirewallRefusal;
 import io.migrationgatekeeper.problem.ProblemAdvice;
 import io.migrationgatekeeper.problem.ProblemType;
 import jakarta.servlet.DispatcherType;
@@ -134,7 +135,7 @@ class SecurityConfiguration {
             write(response, json, method ? ProblemType.NOT_IMPLEMENTED : ProblemType.BAD_REQUEST, request.getRequestURI(),
                     method ? "method " + request.getMethod().replaceAll("[^A-Za-z0-9_-]", "?")
                             + " is not an HTTP method this service implements"
-                            : "the request was refused: " + rejected.getMessage());
+                            : FirewallRefusal.detail(rejected));
         };
     }
 

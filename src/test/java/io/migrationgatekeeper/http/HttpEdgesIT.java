@@ -69,6 +69,50 @@ class HttpEdgesIT {
         assertProblem(response, status, type);
     }
 
+    /**
+     * What the firewall refuses while the request is already being handled (a parameter or header first read by an
+     * actuator endpoint, content negotiation or a controller) is the caller's bad request, as when it refuses one in
+     * the filter chain: these were 500s with a stack trace in the log for each. {@code %NEL%} goes out as the byte
+     * 0x85, which Tomcat reads as the control character NEL (U+0085).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', value = {
+            "a control character in an actuator parameter name, no credential ; GET /actuator/health?%01=1 ; ; ",
+            "NEL in a readiness parameter name     ; GET /actuator/health/readiness?%C2%85=1 ; ; ",
+            "NEL in a scrape parameter name        ; GET /actuator/prometheus?%C2%85=1 ; ; ",
+            "an undecodable scrape parameter value ; GET /actuator/prometheus?includedNames=%ED%A0%80 ; ; percent-encoded",
+            "NEL in Accept                         ; GET /v1/policy ; Accept: application/json%NEL% ; header 'Accept'",
+            "NEL in an API parameter name          ; GET /v1/policy?%C2%85=1 ; ; query parameter name",
+            "NUL in an API parameter name          ; GET /v1/migrations?%00=1 ; ; query parameter name",
+            "NEL in Idempotency-Key                ; POST /v1/migrations ; Idempotency-Key: ab%NEL%cd ; header 'Idempotency-Key'",
+            "NEL in a drain's Idempotency-Key      ; POST /v1/drains ; Idempotency-Key: ab%NEL%cd ; header 'Idempotency-Key'",
+    })
+    void whatTheFirewallRefusesWhileARequestIsHandledIsABadRequest(String what, String request, String header,
+            String detail) {
+        String head = request + " HTTP/1.1\r\nHost: localhost\r\n"
+                + (request.contains("/actuator/") ? "" : "Authorization: Bearer " + Api.TEST_KEY + "\r\n")
+                + (header == null ? "" : header.replace("%NEL%", "\u0085") + "\r\n");
+        String body = request.startsWith("POST") ? "{}" : "";
+        RawHttp.Response response = RawHttp.send(port, head + (body.isEmpty() ? "" : "Content-Type: application/json\r\n"
+                + "Content-Length: " + body.length() + "\r\n") + "Connection: close\r\n\r\n" + body);
+
+        assertProblem(response, 400, "bad-request");
+        if (detail != null) {
+            assertThat(JSON.readTree(response.body()).get("detail").asString()).contains(detail);
+        }
+    }
+
+    /** The firewall's own message quotes the refused value: an API key with a stray control character appended. */
+    @Test
+    void aRefusedCredentialIsNotEchoed() {
+        RawHttp.Response response = RawHttp.send(port, "GET /v1/policy HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer " + Api.TEST_KEY + "\u0085\r\nConnection: close\r\n\r\n");
+
+        assertProblem(response, 400, "bad-request");
+        assertThat(response.body()).doesNotContain(Api.TEST_KEY)
+                .contains("the value of header 'Authorization' contains a character that is not allowed");
+    }
+
     @Test
     void aBadChunkIsTheRequestsFault() {
         RawHttp.Response response = RawHttp.send(port, "POST /v1/preflight HTTP/1.1\r\nHost: localhost\r\n"

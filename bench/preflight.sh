@@ -7,7 +7,8 @@
 #   bench/preflight.sh start      # start to readiness of the jar with and without Spring AOT and a CDS archive
 #
 # Settings, from the environment (defaults in brackets):
-#   JAR [target/migration-gatekeeper-*.jar]   JAVA [java]   JAVA_OPTS [] extra JVM flags   PORT [18080]
+#   JAR [target/migration-gatekeeper-*.jar]   JAVA [java]   JAVA_OPTS [] extra JVM flags
+#   PORT [18080] for the service, and PORT+1 for the floor server of the fixed-rate runs
 #   JARS ["jar=$JAR"]: "label=path ..." to measure several jars in one run (before/after), each at every heap
 #   DOMAIN [examples/web01.xml]               HEAPS ["512m 128m"]: one run of everything per heap
 #   CONNECTIONS [8] THREADS [2] DURATION [10] seconds per round, ROUNDS [3] per endpoint, WARMUP [20] seconds and
@@ -76,7 +77,34 @@ stop_service() {
     fi
     pid=
 }
-trap 'stop_service; rm -rf "$work"' EXIT
+floor_pid=
+FLOOR_PORT=$((PORT + 1))
+stop_floor() {
+    if [ -n "$floor_pid" ] && kill -0 "$floor_pid" 2>/dev/null; then
+        kill "$floor_pid" && wait "$floor_pid" 2>/dev/null || true
+    fi
+    floor_pid=
+}
+# The floor server (FixedRate.java --serve) on PORT+1, ready to accept.
+start_floor() {
+    if { exec 4<>"/dev/tcp/127.0.0.1/$FLOOR_PORT"; } 2>/dev/null; then
+        exec 4<&-
+        echo "port $FLOOR_PORT (PORT+1, the floor server's) is in use by another process: set PORT" >&2
+        exit 1
+    fi
+    "$JAVA" bench/FixedRate.java --serve "$FLOOR_PORT" &
+    floor_pid=$!
+    local waited=0
+    until { exec 4<>"/dev/tcp/127.0.0.1/$FLOOR_PORT"; } 2>/dev/null; do
+        kill -0 "$floor_pid" 2>/dev/null || { echo "the floor server exited" >&2; exit 1; }
+        (( ++waited < 300 )) || { echo "the floor server did not listen within 30 s" >&2; exit 1; }
+        sleep 0.1
+    done
+    exec 4<&-
+}
+trap 'stop_floor; stop_service; rm -rf "$work"' EXIT
+# An interrupted run still stops what it started (the EXIT trap), rather than leaving a server on the ports.
+trap 'exit 130' INT TERM
 
 need_tools() {
     local missing=()
@@ -205,12 +233,12 @@ jfr_round() {
     wrk_round "$url" "$@" >/dev/null
     jcmd "$pid" JFR.stop name="$name" >/dev/null
     echo "JFR profile of one round of $name ($file):"
-    java bench/JfrShares.java "$file" 20 | sed 's/^/  /'
+    "$JAVA" bench/JfrShares.java "$file" 20 | sed 's/^/  /'
 }
 
 # One jar at one heap: start, warm up, alternating wrk rounds, the fixed-rate runs, optionally JFR, RSS and GCs.
 # Sets the results in the arrays below, keyed "label -Xmx".
-declare -A policy_rps preflight_rps policy_us preflight_us fixed_p99 full_gcs start_times
+declare -A policy_rps preflight_rps policy_us preflight_us fixed_p99 full_gcs start_times rps_ratio cpu_ratio
 run_one() {
     local label=$1 jar=$2 heap=$3 key="$1 -Xmx$3"
     wait_quiet
@@ -269,6 +297,9 @@ run_one() {
     preflight_rps[$key]+="$fm "
     policy_us[$key]+="$pu "
     preflight_us[$key]+="$fu "
+    # Ratios within one JVM: a ratio of two JVMs' figures would carry the difference between the two starts.
+    rps_ratio[$key]+="$(awk -v a="$fm" -v b="$pm" 'BEGIN {printf "%.2f", a/b}') "
+    cpu_ratio[$key]+="$(awk -v a="$pu" -v b="$fu" 'BEGIN {printf "%.2f", a/b}') "
     echo "median: GET /v1/policy $pm req/s, POST /v1/preflight $fm req/s; preflight/policy = $(awk -v a="$fm" -v b="$pm" 'BEGIN {printf "%.2f", a/b}')" \
         "(per round: ${ratios[*]}); CPU per request: policy $pu µs, preflight $fu µs," \
         "policy/preflight = $(awk -v a="$pu" -v b="$fu" 'BEGIN {printf "%.2f", a/b}')"
@@ -277,31 +308,47 @@ run_one() {
         # The same open-loop load against the floor (a server that does nothing, FixedRate.java --serve), the
         # cheapest authenticated endpoint and the preflight: what the machine and the generator add to any server's
         # latency, what the service's plumbing adds, and what a preflight adds.
-        local floor_pid fixed target
-        java bench/FixedRate.java --serve $((PORT + 1)) & floor_pid=$!
-        until { exec 4<>"/dev/tcp/127.0.0.1/$((PORT + 1))"; } 2>/dev/null; do sleep 0.1; done
-        exec 4<&-
+        local fixed target url args
+        start_floor
         for target in floor policy preflight; do
             echo "fixed rate: $RATE req/s of $target for ${RATE_SECONDS}s (load before: $(load))"
-            [ "$SERVER_SIDE" = 1 ] && curl -sf -o "$work/scrape-before" "$BASE/actuator/prometheus"
             case $target in
-                floor) fixed=$(java bench/FixedRate.java "http://127.0.0.1:$((PORT + 1))/" "$RATE" "$RATE_SECONDS" \
-                    --connections "$RATE_CONNECTIONS" --method POST --body "$DOMAIN") ;;
-                policy) fixed=$(java bench/FixedRate.java "$POLICY_URL" "$RATE" "$RATE_SECONDS" \
-                    --connections "$RATE_CONNECTIONS" --header "Authorization: Bearer $KEY") ;;
-                preflight) fixed=$(java bench/FixedRate.java "$PREFLIGHT_URL" "$RATE" "$RATE_SECONDS" \
-                    --connections "$RATE_CONNECTIONS" --method POST --header "Authorization: Bearer $KEY" \
+                floor) url="http://127.0.0.1:$FLOOR_PORT/"; args=(--method POST --body "$DOMAIN") ;;
+                policy) url=$POLICY_URL; args=(--header "Authorization: Bearer $KEY") ;;
+                preflight) url=$PREFLIGHT_URL; args=(--method POST --header "Authorization: Bearer $KEY"
                     --header 'Content-Type: application/xml' --body "$DOMAIN") ;;
             esac
+            args+=(--connections "$RATE_CONNECTIONS")
+            if [ "$SERVER_SIDE" = 1 ]; then
+                # The generator's own 5 s warm-up apart, so that the service's histogram covers the same requests
+                # as the client's percentiles.
+                "$JAVA" bench/FixedRate.java "$url" "$RATE" 5 --warmup 0 "${args[@]}" >/dev/null
+                curl -sf -o "$work/scrape-before" "$BASE/actuator/prometheus"
+                args+=(--warmup 0)
+            fi
+            local gc_mark; gc_mark=$(wc -l <"$gclog")
+            fixed=$("$JAVA" bench/FixedRate.java "$url" "$RATE" "$RATE_SECONDS" "${args[@]}")
             grep -v '^RESULT' <<<"$fixed" | sed 's/^/  /'
             if [ "$SERVER_SIDE" = 1 ] && [ "$target" != floor ]; then
                 curl -sf -o "$work/scrape-after" "$BASE/actuator/prometheus"
-                java bench/ServerSide.java "$work/scrape-before" "$work/scrape-after" "/v1/$target" | sed 's/^/  /'
+                "$JAVA" bench/ServerSide.java "$work/scrape-before" "$work/scrape-after" "/v1/$target" | sed 's/^/  /'
+            fi
+            if [ "$target" != floor ]; then
+                # The service's young collections during the run: how many, how long, and the heap after the last.
+                local pauses heap
+                pauses=$(tail -n +"$((gc_mark + 1))" "$gclog" | { grep 'Pause Young' || true; } |
+                    awk '{ms = $NF; sub(/ms$/, "", ms); print ms}' | sort -n | tr '\n' ' ')
+                heap=$(tail -n +"$((gc_mark + 1))" "$gclog" | { grep 'Pause Young' || true; } | tail -1 | awk '{print $(NF - 1)}')
+                if [ -z "$pauses" ]; then
+                    echo "  service GC during the run: no young collection"
+                else
+                    echo "  service GC during the run: $(wc -w <<<"$pauses") young collections, pause median" \
+                        "$(median <<<"$pauses") ms, max $(awk '{print $NF}' <<<"$pauses") ms; heap before -> after the last: $heap"
+                fi
             fi
             fixed_p99[$key]+="$(grep '^RESULT' <<<"$fixed" | grep -o 'p99=[0-9.]*' | cut -d= -f2)/"
             if [ "$target" = floor ]; then
-                kill "$floor_pid"
-                wait "$floor_pid" 2>/dev/null || true
+                stop_floor
             fi
         done
         fixed_p99[$key]=${fixed_p99[$key]%/}" "
@@ -335,8 +382,9 @@ run_load() {
             keys+=("${entry%%=*} -Xmx$heap")
         done
     done
-    # Each start of a JVM compiles the hot path its own way: the same jar differs by up to a quarter in CPU time
-    # per request from one start to the next. STARTS > 1 takes the median over starts, interleaved in time.
+    # One start of the same jar differs from the next by as much as half in req/s and three quarters in CPU time per
+    # request on a shared 2-vCPU machine (the JIT compiles the hot path its own way each time, and the machine's
+    # neighbours come and go). STARTS > 1 takes medians over starts, interleaved in time.
     for start in $(seq 1 "$STARTS"); do
         for heap in $HEAPS; do
             for entry in $JARS; do
@@ -349,7 +397,8 @@ run_load() {
     echo "Summary (medians over $STARTS start(s) of each JVM; targets: preflight/policy >= 0.80, fixed-rate p99 <= 2 ms," \
         "no full GC, preflight at the smallest heap >= 0.90 x at the first)"
     echo "(ratio: preflight/policy req/s; CPU ratio: policy/preflight CPU µs per request, the same figure less disturbed"
-    echo " by other load; fixed p99: floor/policy/preflight, the floor being a server that does nothing, on the same machine)"
+    echo " by other load, each the median of the ratios within each start; req/s and CPU µs: medians over starts;"
+    echo " fixed p99: floor/policy/preflight, the floor being a server that does nothing, on the same machine)"
     printf '%-24s %8s %10s %12s %6s %12s %9s %22s %8s\n' "jar, heap" "start" "policy/s" "preflight/s" ratio \
         "CPU µs/req" "CPU ratio" "fixed p99 ms" "full GC"
     local k
@@ -364,12 +413,12 @@ run_load() {
                 paste -sd/)
         fi
         printf '%-24s %6sms %10s %12s %6s %12s %9s %22s %8s\n' "$k" "$(echo "${start_times[$k]}" | median)" "$pol" "$pre" \
-            "$(awk -v a="$pre" -v b="$pol" 'BEGIN {printf "%.2f", a/b}')" "$pu/$fu" \
-            "$(awk -v a="$pu" -v b="$fu" 'BEGIN {printf "%.2f", a/b}')" "$fixed" \
+            "$(echo "${rps_ratio[$k]}" | median)" "$pu/$fu" "$(echo "${cpu_ratio[$k]}" | median)" "$fixed" \
             "$(tr ' ' '\n' <<<"${full_gcs[$k]}" | sort -n | tail -1)"
         if [ "$STARTS" -gt 1 ]; then
-            echo "    each start: policy/s ${policy_rps[$k]}; preflight/s ${preflight_rps[$k]}; CPU µs policy ${policy_us[$k]}," \
-                "preflight ${preflight_us[$k]}; fixed p99 ${fixed_p99[$k]:-n/a}"
+            echo "    each start: ratio ${rps_ratio[$k]}; CPU ratio ${cpu_ratio[$k]}; policy/s ${policy_rps[$k]};" \
+                "preflight/s ${preflight_rps[$k]}; CPU µs policy ${policy_us[$k]}, preflight ${preflight_us[$k]};" \
+                "fixed p99 ${fixed_p99[$k]:-n/a}"
         fi
     done
     set -- $HEAPS
@@ -377,10 +426,14 @@ run_load() {
         for entry in $JARS; do
             local label=${entry%%=*}
             for heap in "${@:2}"; do
-                echo "$label: preflight at -Xmx$heap / at -Xmx$1 = $(awk -v a="$(echo "${preflight_rps[$label -Xmx$heap]}" | median)" \
-                    -v b="$(echo "${preflight_rps[$label -Xmx$1]}" | median)" 'BEGIN {printf "%.2f", a/b}')" \
-                    "(CPU µs per preflight $(echo "${preflight_us[$label -Xmx$heap]}" | median) vs" \
-                    "$(echo "${preflight_us[$label -Xmx$1]}" | median))"
+                # Start k of one heap ran next to start k of the other: pairs by start, so the machine's drift
+                # between starts (larger here than the heap's effect) cancels as far as it can.
+                local pairs
+                pairs=$(paste -d' ' <(tr ' ' '\n' <<<"${preflight_rps[$label -Xmx$heap]}" | awk NF) \
+                    <(tr ' ' '\n' <<<"${preflight_rps[$label -Xmx$1]}" | awk NF) | awk '{printf "%.2f ", $1 / $2}')
+                echo "$label: preflight req/s at -Xmx$heap / at -Xmx$1 = $(median <<<"$pairs") (start by start: $pairs);" \
+                    "CPU µs per preflight $(echo "${preflight_us[$label -Xmx$heap]}" | median) vs" \
+                    "$(echo "${preflight_us[$label -Xmx$1]}" | median) (medians)"
             done
         done
     fi

@@ -21,8 +21,10 @@ public final class FirewallRefusal {
             + " unassigned code point)";
     private static final Pattern HEADER_NAME =
             Pattern.compile("The request was rejected because the header name \".*\" is not allowed\\.", Pattern.DOTALL);
+    // Reluctant: a header name has no quote or space, so the first '" has a value "' ends it; the value may imitate
+    // the message to push part of itself into what is echoed.
     private static final Pattern HEADER_VALUE = Pattern.compile(
-            "The request was rejected because the header: \"(.*) \" has a value \".*\" that is not allowed\\.",
+            "The request was rejected because the header: \"(.*?) \" has a value \".*\" that is not allowed\\.",
             Pattern.DOTALL);
     private static final Pattern PARAMETER = Pattern.compile(
             "The request was rejected because the parameter(?: name \".*\" is not allowed|: \".*\" has a value \".*\""

@@ -1,5 +1,6 @@
 package io.migrationgatekeeper.http;
 
+import io.migrationgatekeeper.problem.JsonString;
 import io.migrationgatekeeper.problem.ProblemType;
 import io.migrationgatekeeper.problem.RequestIds;
 import java.io.IOException;
@@ -25,9 +26,11 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         ProblemType type = ProblemTypes.forStatus(status);
         String id = RequestIds.of(request) != null ? RequestIds.of(request)
                 : RequestIds.accept(request.getHeader(RequestIds.HEADER)).orElseGet(RequestIds::generate);
-        String json = "{\"type\":\"" + type.uri() + "\",\"title\":\"" + escape(type.title()) + "\",\"status\":" + status
-                + ",\"detail\":\"" + escape(ProblemTypes.detail(type, status, request.getMethod())) + "\",\"requestId\":\""
-                + escape(id) + "\"}";
+        StringBuilder problem = new StringBuilder(256).append("{\"type\":");
+        JsonString.append(problem, type.uri().toString()).append(",\"title\":");
+        JsonString.append(problem, type.title()).append(",\"status\":").append(status).append(",\"detail\":");
+        JsonString.append(problem, ProblemTypes.detail(type, status, request.getMethod())).append(",\"requestId\":");
+        String json = JsonString.append(problem, id).append('}').toString();
         try {
             response.setContentType("application/problem+json");
             response.setHeader(RequestIds.HEADER, id);
@@ -39,23 +42,5 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         } catch (IOException | IllegalStateException e) {
             // The client is gone or the response was committed meanwhile: nothing more to say.
         }
-    }
-
-    static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
     }
 }

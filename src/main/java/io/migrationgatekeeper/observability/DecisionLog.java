@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.migrationgatekeeper.problem.JsonString;
 import io.migrationgatekeeper.problem.RequestIds;
 import org.slf4j.spi.LoggingEventBuilder;
 import org.springframework.core.env.Environment;
@@ -117,7 +118,7 @@ public class DecisionLog {
                 if (reason == null) {
                     out.append("null");
                 } else {
-                    string(out, reason);
+                    JsonString.append(out, reason);
                 }
             }
             out.append(']');
@@ -130,7 +131,7 @@ public class DecisionLog {
 
     private static void field(StringBuilder out, String name, String value) {
         if (value != null) {
-            string(name(out, name), value);
+            JsonString.append(name(out, name), value);
         }
     }
 
@@ -140,33 +141,6 @@ public class DecisionLog {
         }
         return out.append('"').append(name).append("\":");
     }
-
-    /** A JSON string with Jackson's default escapes: quote, backslash, and the control characters below U+0020. */
-    private static void string(StringBuilder out, String value) {
-        out.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                default -> {
-                    if (c < 0x20) {
-                        out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
-    }
-
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     /** The address of the client of the current request, as the servlet container sees it. */
     public static String clientAddress() {
